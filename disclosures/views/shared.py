@@ -1,0 +1,27 @@
+from django.shortcuts import render
+
+from disclosures.permissions import may_edit_draft, may_transition
+from disclosures.selectors.requests import get_request_for, stages, timeline
+from disclosures.states import transitions_from
+from disclosures.views.transitions import action_forms
+
+
+def render_request_detail(request, public_id, audience, failed_action=None, status=200):
+    disclosure = get_request_for(request.user, public_id)
+    events = timeline(disclosure)
+    available = [
+        t.action for t in transitions_from(disclosure.state) if may_transition(request.user, disclosure, t.action)
+    ]
+    return render(
+        request,
+        f"{audience}/request_detail.html",
+        {
+            "disclosure": disclosure,
+            "questions": disclosure.questions.all(),
+            "events": events,
+            "stages": stages(events),
+            "action_forms": action_forms(available, request.POST, failed_action),
+            "can_edit": may_edit_draft(request.user, disclosure),
+        },
+        status=status,
+    )
