@@ -23,3 +23,6 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "kind", "deadline"], name="reminder_once_per_stage"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.deadline}"

@@ -37,6 +37,9 @@ class ReferenceCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
 
 class DisclosureRequest(models.Model):
     """A technical-explanation request from a ministry to one AI developer organisation."""

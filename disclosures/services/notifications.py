@@ -105,7 +105,7 @@ def send_overdue_digests() -> int:
     for request in overdue:
         if _claim(request, ReminderSent.Kind.MINISTRY_DIGEST, today):
             newly_overdue.setdefault(request.ministry_id, []).append(request)
-    for ministry_id, requests in newly_overdue.items():
+    for requests in newly_overdue.values():
         _send_each(
             _members(requests[0].ministry, MINISTRY),
             template="email/overdue_digest",

@@ -26,7 +26,7 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ("username", "email", "membership__organisation", "membership__role", "is_active")
     list_filter = ("is_active", "membership__role", "membership__organisation__kind")
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal"), {"fields": ("preferred_language",)}),)
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Portal"), {"fields": ("preferred_language",)}))
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email", "preferred_language")}),)
     actions = ["invite"]
 
