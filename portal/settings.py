@@ -4,6 +4,7 @@ Development needs no configuration (SQLite, local files, tasks in-process). Prod
 (`DJANGO_ENV=production`) refuses to start without the variables it must have; see README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -59,8 +64,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.accounts.middleware.SessionTimeoutMiddleware",
+    "portal.accounts.middleware.TwoFactorRequiredMiddleware",
+    "portal.accounts.middleware.AuditDeniedAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it turns django-axes' lockout flag into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -101,6 +112,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user name before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -133,16 +149,24 @@ STORAGES = {
     },
 }
 
-# Email
-EMAIL_BACKEND = env_str(
+# Email (Django 6.1 mailers). EMAIL_BACKEND is a backend's dotted path; the options follow its kind.
+EMAIL_BACKEND_PATH = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25, minimum=1),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+    }
+elif EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    _MAIL_OPTIONS = {"file_path": env_str("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))}
+else:
+    _MAIL_OPTIONS = {}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Article 16 portal <no-reply@article16.example.jp>")
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
@@ -177,10 +201,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "disclosures.send_overdue_digests",
         "schedule": crontab(hour=8, minute=30),
     },
+    "sweep-record-jobs": {
+        "task": "disclosures.sweep_record_jobs",
+        "schedule": env_int("RECORD_SWEEP_INTERVAL", 300, minimum=10),
+    },
 }
+# PDF rendering is the heavy work: it has its own queue, so its workers scale out separately.
+CELERY_TASK_ROUTES = {"disclosures.render_record": {"queue": "pdf"}}
+
+# Signed PDF records. Without a PKCS#12 file a self-signed development key is generated under
+# DATA_DIR on first use (refused in production). A timestamp authority URL upgrades B-B to B-T.
+RECORD_SIGNING_PKCS12 = env_str("RECORD_SIGNING_PKCS12")
+RECORD_SIGNING_PASSPHRASE = env_str("RECORD_SIGNING_PASSPHRASE")
+RECORD_TSA_URL = env_str("RECORD_TSA_URL")
+# A job pending or running longer than this is taken to be lost and is re-queued by the sweeper.
+RECORD_JOB_STALE_SECONDS = env_int("RECORD_JOB_STALE_SECONDS", 600, minimum=1)
+RECORD_RENDER_SOFT_TIME_LIMIT = env_int("RECORD_RENDER_SOFT_TIME_LIMIT", 90, minimum=1)
+RECORD_RENDER_TIME_LIMIT = env_int("RECORD_RENDER_TIME_LIMIT", 120, minimum=2)
+VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # Requests
 DEFAULT_DEADLINE_WORKING_DAYS = env_int("DEFAULT_DEADLINE_WORKING_DAYS", 20, minimum=1)
+# Files attached to answers (PDF, CSV, PNG, JPEG): the largest accepted, in bytes.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # Security: the production values pass `manage.py check --deploy`.
 SESSION_COOKIE_HTTPONLY = True
@@ -209,6 +252,39 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Sessions end after this much inactivity (ministry staff hold confidential answers, so theirs is
+# shorter) and, whatever the activity, this long after sign-in.
+# (The settings are in seconds; the variables in the unit their names say.)
+SESSION_IDLE_TIMEOUT_MINISTRY = env_int("SESSION_IDLE_MINUTES_MINISTRY", 30, minimum=1) * 60
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 120, minimum=1) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 60 * 60
+
+# Two-factor sign-in (django-otp): the issuer name shown in authenticator apps.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Article 16 portal")
+
+# Login throttling (django-axes): lock a user name, whatever the address it is tried from, after this
+# many failures; it unlocks after the cool-off (0: only an administrator unlocks, with `axes_reset_username`).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=1)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that this list lacks the address. Counting per user name on purpose: an attacker
+# rotating addresses, cookies or user agents still hits the same count, and a ministry office behind one
+# NAT address is not locked out as a whole. Spraying many user names from one address is rate-limited
+# at the web server instead (docs/deploy.md, limit_req on the sign-in page).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+_axes_cooloff_minutes = env_int("AXES_COOLOFF_MINUTES", 60, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=_axes_cooloff_minutes) if _axes_cooloff_minutes else None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Upload limits at the application (a file's own limit is ATTACHMENT_MAX_BYTES); the web server
+# caps whole request bodies too (docs/deploy.md). DATA_UPLOAD_MAX_MEMORY_SIZE bounds a request body
+# other than its files; FILE_UPLOAD_MAX_MEMORY_SIZE is how much of a file is held in memory before it
+# is streamed to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
+
 # API
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -216,6 +292,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "portal.accounts.audit.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Article 16 disclosure portal API",
@@ -227,4 +304,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
+    # These narrate routine work at INFO (every sign-in, every render step); their warnings still show.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools", "pyhanko")},
 }

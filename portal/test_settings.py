@@ -12,8 +12,8 @@ from portal.settings import STORAGES
 INTEGRATION = os.environ.get("PORTAL_INTEGRATION") == "1"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if not INTEGRATION:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_BROKER_URL = None

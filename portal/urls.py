@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portal.accounts import otp_views
 from portal.accounts import views as account_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/two-factor/setup/", otp_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", otp_views.verify, name="two_factor_verify"),
+    path("accounts/two-factor/recovery-codes/", otp_views.recovery_codes, name="two_factor_recovery_codes"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", account_views.account, name="account"),
     path("", include("disclosures.urls")),

@@ -2,6 +2,7 @@ import pytest
 from django.utils import translation
 
 from portal.accounts.models import Role
+from tests.auth import login
 from tests.factories import DeveloperFactory, DisclosureRequestFactory, MinistryFactory, member
 
 
@@ -11,6 +12,12 @@ def _japanese_by_default():
     translation.activate("ja")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(name="login")
+def _login():
+    """`login(client, user)`: signed in with a verified second factor (see tests/auth.py)."""
+    return login
 
 
 @pytest.fixture

@@ -81,6 +81,10 @@ class DisclosureRequest(models.Model):
             models.Index(fields=["developer", "state"]),
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["issued_at"]),
+            # Filters of the public index (issue 6).
+            models.Index(fields=["legal_basis", "issued_at"]),
+            models.Index(fields=["deadline"]),
+            models.Index(fields=["model_name"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(state__in=State.values), name="request_state_valid"),

@@ -29,3 +29,12 @@ def record_event(
         ip_address=ip,
         data=data or {},
     )
+
+
+def record_read(*, http_request, disclosure: DisclosureRequest, what: str, data: dict | None = None) -> AuditEvent:
+    """Audit one read of non-public material: a version's answers, a comparison, a file or a complete record."""
+    from portal.accounts.net import client_ip
+
+    return record_event(
+        action=f"read_{what}", actor=http_request.user, request=disclosure, ip=client_ip(http_request), data=data
+    )

@@ -15,6 +15,8 @@ from disclosures.models import AuditEvent, DisclosureRequest, LegalBasis, Questi
 from disclosures.permissions import may_edit_draft, may_transition
 from disclosures.services.audit import record_event
 from disclosures.services.errors import InvalidTransition
+from disclosures.services.publication import public_changed
+from disclosures.services.records import schedule_records
 from disclosures.states import MINISTRY, TRANSITIONS, Action, EscalationAction, State
 from portal.accounts.models import Organisation, User
 
@@ -119,6 +121,23 @@ def update_draft(
     return request
 
 
+def _lock_for(*, request: DisclosureRequest, by: User, action: str) -> DisclosureRequest:
+    """Lock the request's row and check that `by` may make this move from its current state.
+
+    Of two concurrent moves on one request the second waits here, then sees the state the first left
+    and fails cleanly instead of overwriting it. Must run inside a transaction.
+    """
+    locked = DisclosureRequest.objects.select_for_update().get(pk=request.pk)
+    if not may_transition(by, locked, action):
+        raise PermissionDenied(_("You may not do this on this request."))
+    if locked.state not in TRANSITIONS[action].sources:
+        raise InvalidTransition(
+            _("A request that is %(state)s cannot be %(action)s.")
+            % {"state": locked.get_state_display(), "action": Action(action).label.lower()}
+        )
+    return locked
+
+
 def _transition(
     *,
     request: DisclosureRequest,
@@ -129,21 +148,10 @@ def _transition(
     ip: str | None = None,
     data: dict | None = None,
 ) -> tuple[DisclosureRequest, AuditEvent]:
-    """Move a request along one edge of the lifecycle, or raise and change nothing.
-
-    The row is locked first, so of two concurrent moves on one request the second sees the state the
-    first left and fails cleanly instead of overwriting it.
-    """
+    """Move a request along one edge of the lifecycle, or raise and change nothing."""
     transition = TRANSITIONS[action]
     with transaction.atomic():
-        locked = DisclosureRequest.objects.select_for_update().get(pk=request.pk)
-        if not may_transition(by, locked, action):
-            raise PermissionDenied(_("You may not do this on this request."))
-        if locked.state not in transition.sources:
-            raise InvalidTransition(
-                _("A request that is %(state)s cannot be %(action)s.")
-                % {"state": locked.get_state_display(), "action": Action(action).label.lower()}
-            )
+        locked = _lock_for(request=request, by=by, action=action)
         message = message.strip()
         if transition.needs_message and not message:
             raise ValidationError({"message": _("Please give a message: it is part of the record.")})
@@ -169,7 +177,10 @@ def _transition(
             ip=ip,
             data=data,
         )
-        tasks.notify_transition.delay_on_commit(event.pk)
+        public_changed(locked)
+        schedule_records(event=event)
+        # robust: with the broker away the change stands and the failure is logged, never a 500 for the user.
+        transaction.on_commit(lambda: tasks.notify_transition.delay(event.pk), robust=True)
     return locked, event
 
 
@@ -183,9 +194,18 @@ def acknowledge_request(*, request: DisclosureRequest, by: User, ip: str | None 
 
 
 def submit_response(*, request: DisclosureRequest, by: User, ip: str | None = None) -> DisclosureRequest:
-    """The developer's submission (first round, or a resubmission after a clarification request)."""
+    """The developer's submission (first round, or a resubmission after a clarification request).
+
+    The draft is validated as a whole and frozen into the next numbered `ResponseVersion`; an incomplete
+    draft raises `IncompleteAnswer` (a ValidationError listing each missing answer) and nothing changes.
+    """
+    from disclosures.services.responses import create_version
+
     action = Action.RESUBMIT if request.state == State.CLARIFICATION_REQUESTED else Action.SUBMIT
-    return _transition(request=request, by=by, action=action, ip=ip)[0]
+    with transaction.atomic():
+        locked = _lock_for(request=request, by=by, action=action)
+        version = create_version(request=locked, by=by)
+        return _transition(request=locked, by=by, action=action, ip=ip, data={"version": version.number})[0]
 
 
 def decline_request(*, request: DisclosureRequest, by: User, reasons: str, ip: str | None = None) -> DisclosureRequest:

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from disclosures.permissions import may_edit_draft, may_transition
+from disclosures.selectors.records import records_for_request
 from disclosures.selectors.requests import get_request_for, stages, timeline
 from disclosures.states import transitions_from
 from disclosures.views.transitions import action_forms
@@ -22,6 +23,7 @@ def render_request_detail(request, public_id, audience, failed_action=None, stat
             "stages": stages(events),
             "action_forms": action_forms(available, request.POST, failed_action),
             "can_edit": may_edit_draft(request.user, disclosure),
+            "records": records_for_request(disclosure),
         },
         status=status,
     )

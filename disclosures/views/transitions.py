@@ -32,6 +32,7 @@ ACTIONS: dict[str, ActionView] = {
     Action.ISSUE: ActionView(None, lambda r, by, ip, d: services.issue_request(request=r, by=by, ip=ip)),
     Action.ACKNOWLEDGE: ActionView(None, lambda r, by, ip, d: services.acknowledge_request(request=r, by=by, ip=ip)),
     Action.SUBMIT: ActionView(None, lambda r, by, ip, d: services.submit_response(request=r, by=by, ip=ip)),
+    Action.RESUBMIT: ActionView(None, lambda r, by, ip, d: services.submit_response(request=r, by=by, ip=ip)),
     Action.DECLINE: ActionView(
         RequiredMessageForm,
         lambda r, by, ip, d: services.decline_request(request=r, by=by, reasons=d["message"], ip=ip),

@@ -1,6 +1,12 @@
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -23,3 +29,51 @@ def send_invitation(*, user: User) -> None:
         language=user.preferred_language,
         context={"user": user, "link": settings.PORTAL_BASE_URL + path},
     )
+
+
+def deactivate_user(*, user: User, by: User | None, ip: str | None = None) -> None:
+    """Stop a user at once: no sign-in, every open session ended, every API token revoked."""
+    from disclosures.services.audit import record_event
+
+    with transaction.atomic():
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        ended = end_sessions(user=user)
+        revoked = revoke_api_tokens(user=user)
+        record_event(
+            action="user_deactivated",
+            actor=by,
+            ip=ip,
+            data={"user_id": user.pk, "username": user.username, "sessions_ended": ended, "tokens_revoked": revoked},
+        )
+
+
+def end_sessions(*, user: User) -> int:
+    """Delete the user's sessions from the session store; returns how many there were.
+
+    Sessions are not indexed by user, so this reads the live ones (fine for a staff-sized portal).
+    It needs a database-backed session engine (the default, and `cached_db`).
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        raise ImproperlyConfigured("Ending a user's sessions needs a database-backed SESSION_ENGINE.")
+    model = store.get_model_class()
+    keys = [
+        session.session_key
+        for session in model.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    for key in keys:
+        # Through the store, so a cached_db engine forgets its cached copy too.
+        store(session_key=key).delete()
+    return len(keys)
+
+
+def revoke_api_tokens(*, user: User) -> int:
+    """Revoke the user's API tokens.
+
+    Hook for the API issue: no token model exists yet. When it lands, revoke the user's tokens here
+    (e.g. `ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())`).
+    """
+    return 0

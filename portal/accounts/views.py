@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal.accounts import twofactor
 from portal.accounts.forms import AccountForm
 
 
@@ -17,4 +18,6 @@ def account(request):
         response.set_cookie("django_language", form.instance.preferred_language, samesite="Lax")
         translation.activate(form.instance.preferred_language)
         return response
-    return render(request, "accounts/account.html", {"form": form})
+    return render(
+        request, "accounts/account.html", {"form": form, "has_second_factor": twofactor.has_second_factor(request.user)}
+    )

@@ -1,0 +1,69 @@
+# The portal's commands. `make run` and `make test` set up everything they need on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6 needs Python 3.12 or newer: take the first one found.
+PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+# Debian packages: gettext compiles the catalogs, the fonts and HarfBuzz subsetter render Japanese PDFs fast,
+# poppler-utils and chromium let tests look at PDFs and pages as a person would.
+SYSTEM_PACKAGES := gettext fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium
+PORT ?= 8000
+
+.PHONY: run test test-integration test-e2e bench lint format messages system-deps venv migrate worker beat
+
+$(VENV)/.installed: requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+	fi
+
+messages: venv system-deps
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: messages
+	$(PY) manage.py migrate --noinput -v0
+
+run: migrate
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: messages
+	$(PY) -m pytest -q
+
+# Against real PostgreSQL, Redis and a Celery worker process (started by the tests).
+test-integration: messages
+	bash scripts/services-up.sh
+	PORTAL_INTEGRATION=1 DATABASE_URL=$${INTEGRATION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal} \
+		REDIS_URL=$${INTEGRATION_REDIS_URL:-redis://127.0.0.1:6379/1} $(PY) -m pytest -q -m integration
+
+test-e2e: messages
+	$(PY) -m pytest -q -m e2e
+
+bench: migrate
+	$(PY) bench/run_all.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: venv
+	$(VENV)/bin/celery -A portal worker -Q celery,pdf --concurrency=2 --loglevel=INFO
+
+beat: venv
+	$(VENV)/bin/celery -A portal beat --loglevel=INFO

@@ -1,0 +1,100 @@
+"""Filters of the public index, shared by the page, the JSON API and the CSV export.
+
+Every filter is a GET parameter, so any combination is a shareable URL.
+"""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from disclosures.models import DisclosureRequest, LegalBasis
+from disclosures.selectors.public import search_requests
+from disclosures.selectors.requests import overdue_q
+from disclosures.states import State
+from portal.accounts.models import Organisation
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PUBLIC_STATES = [(value, label) for value, label in State.choices if value != State.DRAFT]
+
+
+def _start_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class PublicRequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    developer = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.DEVELOPER).only("slug", "name_ja", "name_en"),
+        to_field_name="slug",
+        label=_("AI developer"),
+        empty_label=_("Any"),
+    )
+    model = django_filters.CharFilter(field_name="model_name", lookup_expr="icontains", label=_("Model"))
+    ministry = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.MINISTRY).only("slug", "name_ja", "name_en"),
+        to_field_name="slug",
+        label=_("Ministry"),
+        empty_label=_("Any"),
+    )
+    legal_basis = django_filters.ChoiceFilter(choices=LegalBasis.choices, label=_("Legal basis"), empty_label=_("Any"))
+    state = django_filters.ChoiceFilter(choices=PUBLIC_STATES, label=_("State"), empty_label=_("Any"))
+    issued_from = django_filters.DateFilter(method="filter_issued_from", label=_("Issued from"), widget=DATE)
+    issued_to = django_filters.DateFilter(method="filter_issued_to", label=_("Issued until"), widget=DATE)
+    deadline_from = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="gte", label=_("Deadline from"), widget=DATE
+    )
+    deadline_to = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="lte", label=_("Deadline until"), widget=DATE
+    )
+    min_days_open = django_filters.NumberFilter(method="filter_min_days_open", label=_("Open at least (days)"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("issued_at", "issued"),
+            ("deadline", "deadline"),
+            ("reference", "reference"),
+            ("developer__name_en", "developer"),
+            ("ministry__name_en", "ministry"),
+            ("model_name", "model"),
+            ("state", "state"),
+            ("open_for", "days_open"),
+        ),
+        label=_("Sort by"),
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = DisclosureRequest
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return search_requests(queryset, value)
+
+    def filter_issued_from(self, queryset, name, value):
+        # A range on the column (not a __date transform), so the issued_at index serves it.
+        return queryset.filter(issued_at__gte=_start_of_day(value))
+
+    def filter_issued_to(self, queryset, name, value):
+        return queryset.filter(issued_at__lt=_start_of_day(value + timedelta(days=1)))
+
+    def filter_min_days_open(self, queryset, name, value):
+        return queryset.filter(open_for__gte=timedelta(days=int(value)))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        # Ties (same issue time) break on the reference, so pages never repeat or skip a row.
+        ordering = list(queryset.query.order_by)
+        if ordering and not {"reference", "-reference"} & set(ordering):
+            queryset = queryset.order_by(*ordering, "-reference")
+        return queryset

@@ -1,0 +1,310 @@
+"""Read-side of answers: the confidentiality rule, versions, comparisons and attachments.
+
+`public_answers` is the single place that decides what of an answer the public may see. The public
+site, the open data, the public PDF records and exports all go through it (or, for the dataset search,
+through `public_declared_sources`, which applies the same rule in SQL).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from disclosures.forms import answers as answer_forms
+from disclosures.models import (
+    Attachment,
+    AuditEvent,
+    ConfidentialityDecision,
+    DeclaredSource,
+    DisclosureRequest,
+    ResponseVersion,
+    Section,
+    Tier,
+)
+from disclosures.states import MINISTRY, Action
+from portal.accounts.models import User
+
+CONFIDENTIALITY_KEYS = ("tier", "reason")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An answer (block, row, question answer or file) claimed not to be public."""
+
+    path: str
+    title: str
+    tier: str
+    reason: str
+
+    @property
+    def tier_label(self) -> str:
+        return Tier(self.tier).label if self.tier in Tier.values else self.tier
+
+
+def answer_items(answers: dict) -> list[tuple[str, str, dict]]:
+    """Every answer with its own confidentiality tier: (path, title, item), in the order of the form."""
+    items: list[tuple[str, str, dict]] = []
+    for section in Section:
+        value = answers.get(section.value)
+        if isinstance(value, dict):
+            items.append((section.value, str(section.label), value))
+            for key, rows in value.items():
+                if isinstance(rows, list):
+                    for index, row in enumerate(rows):
+                        if isinstance(row, dict):
+                            items.append(
+                                (f"{section.value}/{key}/{index}", f"{section.label} – {key} {index + 1}", row)
+                            )
+        elif isinstance(value, list):
+            for index, row in enumerate(value):
+                if isinstance(row, dict):
+                    items.append((f"{section.value}/{index}", f"{section.label} {index + 1}", row))
+    for position, answer in (answers.get("questions") or {}).items():
+        if isinstance(answer, dict):
+            items.append((f"questions/{position}", f"Q{position}", answer))
+    for attachment in answers.get("attachments") or []:
+        if isinstance(attachment, dict):
+            items.append((f"attachments/{attachment.get('id')}", attachment.get("name", ""), attachment))
+    return items
+
+
+def claims(version: ResponseVersion) -> list[Claim]:
+    """The confidentiality claims a version makes, for the official to decide."""
+    return [
+        Claim(path, title, item.get("tier", ""), item.get("reason", ""))
+        for path, title, item in answer_items(version.answers)
+        if item.get("tier") != Tier.PUBLIC
+    ]
+
+
+def _strip(item: dict) -> dict:
+    return {key: value for key, value in item.items() if key not in CONFIDENTIALITY_KEYS}
+
+
+def public_answers(version: ResponseVersion) -> dict:
+    """What of a submitted version the public may see.
+
+    An answer is public only when the developer marked it "public". A claim of confidentiality holds
+    whatever its decision: a rejected claim asks the developer to justify it or resubmit the answer as
+    public in a new version, because a trade secret published by mistake cannot be taken back.
+    Anything else (a missing or unknown tier included) is withheld.
+    A row inside a withheld block is withheld with it. Tiers and reasons are never part of the result;
+    `withheld` lists the paths left out, without their content.
+    """
+    answers = version.answers
+
+    def shown(path: str, item: dict) -> bool:
+        return item.get("tier") == Tier.PUBLIC
+
+    result: dict = {"version": version.number}
+    withheld: list[str] = []
+    for section in Section:
+        value = answers.get(section.value)
+        key = section.value
+        if isinstance(value, dict):
+            if not shown(key, value):
+                withheld.append(key)
+                continue
+            block = {}
+            for name, field_value in _strip(value).items():
+                if isinstance(field_value, list) and field_value and all(isinstance(r, dict) for r in field_value):
+                    rows = []
+                    for index, row in enumerate(field_value):
+                        path = f"{key}/{name}/{index}"
+                        if shown(path, row):
+                            rows.append(_strip(row))
+                        else:
+                            withheld.append(path)
+                    block[name] = rows
+                else:
+                    block[name] = field_value
+            result[key] = block
+        elif isinstance(value, list):
+            rows = []
+            for index, row in enumerate(value):
+                path = f"{key}/{index}"
+                if isinstance(row, dict) and shown(path, row):
+                    rows.append(_strip(row))
+                else:
+                    withheld.append(path)
+            result[key] = rows
+    questions = {}
+    for position, answer in (answers.get("questions") or {}).items():
+        path = f"questions/{position}"
+        if isinstance(answer, dict) and shown(path, answer):
+            questions[position] = _strip(answer)
+        else:
+            withheld.append(path)
+    if questions:
+        result["questions"] = questions
+    files = []
+    for attachment in answers.get("attachments") or []:
+        path = f"attachments/{attachment.get('id')}"
+        if shown(path, attachment):
+            files.append(_strip(attachment))
+        else:
+            withheld.append(path)
+    if files:
+        result["attachments"] = files
+    result["withheld"] = withheld
+    return result
+
+
+def public_declared_sources() -> QuerySet[DeclaredSource]:
+    """Declared sources the public may search: the rule of `public_answers`, in SQL.
+
+    Only the row's own tier is checked: `sources` has no enclosing block that could withhold it.
+    """
+    return DeclaredSource.objects.filter(tier=Tier.PUBLIC).select_related("version__request")
+
+
+def versions_of(request: DisclosureRequest) -> QuerySet[ResponseVersion]:
+    """The submitted versions of a request already scoped by `get_request_for` (both parties see them all)."""
+    return request.response_versions.select_related("submitted_by").order_by("number")
+
+
+def get_version(request: DisclosureRequest, number: int) -> ResponseVersion:
+    try:
+        return versions_of(request).get(number=number)
+    except ResponseVersion.DoesNotExist:
+        raise Http404 from None
+
+
+def get_attachment_for(user: User, request: DisclosureRequest, attachment_id) -> Attachment:
+    """A file of a request the user can see: the developer's own files; the ministry only submitted ones."""
+    files = request.attachments.all()
+    if user.role in MINISTRY:
+        files = files.filter(submitted_in__isnull=False)
+    try:
+        return files.get(public_id=attachment_id)
+    except (Attachment.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def draft_attachments(request: DisclosureRequest) -> QuerySet[Attachment]:
+    return request.attachments.filter(in_draft=True)
+
+
+def clarification_comments(request: DisclosureRequest) -> dict[str, str]:
+    """Field-level comments of the latest clarification request, by answer path."""
+    event = (
+        AuditEvent.objects.filter(request=request, action=Action.REQUEST_CLARIFICATION).order_by("-created_at", "-id")
+    ).first()
+    if event is None:
+        return {}
+    comments = event.data.get("comments") or {}
+    return {str(path): str(text) for path, text in comments.items() if text}
+
+
+def rejected_claims(request: DisclosureRequest) -> list[ConfidentialityDecision]:
+    """Rejections in the latest version, for the developer to justify or resubmit."""
+    latest = request.response_versions.order_by("-number").first()
+    if latest is None:
+        return []
+    return list(latest.confidentiality_decisions.filter(decision=ConfidentialityDecision.Decision.REJECTED))
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    path: str
+    label: str
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, list):
+        return ", ".join(_display(v) for v in value)
+    return str(value)
+
+
+def _labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for form_class in [
+        *answer_forms.SECTION_FORMS.values(),
+        *(f.form for f in answer_forms.SECTION_ROWS.values()),
+        *(f.form for _k, f in answer_forms.NESTED_ROWS.values()),
+        answer_forms.QuestionAnswerForm,
+    ]:
+        for name, field in form_class.base_fields.items():
+            labels.setdefault(name, str(field.label))
+    return labels
+
+
+def flatten(answers: dict) -> dict[str, str]:
+    """Each scalar answer by path, e.g. "sources/0.name", as it is shown."""
+    flat: dict[str, str] = {}
+    for path, _title, item in answer_items(answers):
+        for name, value in item.items():
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                continue
+            if path.startswith("attachments/") and name not in ("name", "sha256", "tier", "reason", "description"):
+                continue
+            flat[f"{path}.{name}"] = _display(value)
+    return flat
+
+
+def compare(old: ResponseVersion, new: ResponseVersion) -> list[DiffRow]:
+    """Every answer of two versions side by side, in order; `changed` marks what differs."""
+    return compare_documents(old.answers, new.answers)
+
+
+def compare_documents(old: dict, new: dict) -> list[DiffRow]:
+    labels = _labels()
+    before, after = flatten(old), flatten(new)
+    paths = list(before)
+    paths += [p for p in after if p not in before]
+    return [
+        DiffRow(path, labels.get(path.rsplit(".", 1)[-1], path), before.get(path, ""), after.get(path, ""))
+        for path in paths
+    ]
+
+
+def changed_paths(old: ResponseVersion, new: ResponseVersion) -> set[str]:
+    return {row.path for row in compare(old, new) if row.changed}
+
+
+@dataclass(frozen=True)
+class ReadableAnswer:
+    """One answer as a reader sees it: its fields with their labels, and its confidentiality claim."""
+
+    path: str
+    title: str
+    tier: str
+    reason: str
+    fields: list[tuple[str, str]]
+
+    @property
+    def anchor(self) -> str:
+        return "answer-" + self.path.replace("/", "-")
+
+    @property
+    def tier_label(self) -> str:
+        return Tier(self.tier).label if self.tier in Tier.values else self.tier
+
+    @property
+    def is_claim(self) -> bool:
+        return self.tier != Tier.PUBLIC
+
+
+def readable(answers: dict) -> list[ReadableAnswer]:
+    """A document as labelled answers, in the order of the form (rows after their block)."""
+    labels = _labels()
+    result = []
+    for path, title, item in answer_items(answers):
+        fields = [
+            (labels.get(name, name), _display(value))
+            for name, value in item.items()
+            if name not in (*CONFIDENTIALITY_KEYS, "id", "content_type")
+            and not (isinstance(value, list) and value and all(isinstance(v, dict) for v in value))
+        ]
+        result.append(ReadableAnswer(path, title, item.get("tier", ""), item.get("reason", ""), fields))
+    return result

@@ -1,0 +1,301 @@
+"""Producing each record exactly once: job rows created with the state change, claimed by one worker.
+
+`schedule_records` runs inside the transition's transaction and only enqueues after commit; a message
+the broker loses leaves its job pending, and the sweeper re-queues it. The task claims its row with a
+conditional UPDATE, so a redelivered or duplicated message does no work twice, and the one-to-one key
+from record to job makes a second record impossible even if two renders ever race.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from disclosures.models import AuditEvent, Record, RecordJob, RecordKind, Variant
+from disclosures.records.errors import TRANSIENT_ERRORS
+from disclosures.records.render import answer_blocks, render_pdf
+from disclosures.records.signing import sign_pdf, signing_key
+from disclosures.services.log import append_to_log
+from disclosures.states import MINISTRY, Action
+from portal.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+RECORD_KINDS: dict[str, str] = {
+    Action.ISSUE: RecordKind.REQUEST,
+    Action.SUBMIT: RecordKind.SUBMISSION,
+    Action.RESUBMIT: RecordKind.SUBMISSION,
+    Action.ACCEPT: RecordKind.DECISION,
+    Action.REQUEST_CLARIFICATION: RecordKind.DECISION,
+    Action.FIND_INSUFFICIENT: RecordKind.DECISION,
+    Action.DECLINE: RecordKind.DECISION,
+    Action.ESCALATE: RecordKind.DECISION,
+    Action.WITHDRAW: RecordKind.DECISION,
+}
+
+KIND_TITLES = {
+    RecordKind.REQUEST: ("技術的説明の求め", "Request for technical explanation"),
+    RecordKind.SUBMISSION: ("回答", "Submitted answers"),
+    RecordKind.DECISION: ("決定", "Decision"),
+}
+
+
+class RecordNotReady(Exception):
+    """What the record is about cannot be found; not transient, so the job fails with this message."""
+
+
+def _enqueue(job_ids: list[int]) -> None:
+    from disclosures import tasks
+
+    for position, job_id in enumerate(job_ids):
+        try:
+            tasks.render_record.delay(job_id)
+        except Exception:  # the broker is away: the job rows stay pending and the sweeper re-queues them
+            # Each attempt waits for the publish retries; the rest would fail the same way, so stop here.
+            left = job_ids[position:]
+            logger.warning("Could not enqueue record job(s) %s; the sweeper will pick them up.", left, exc_info=True)
+            return
+
+
+def schedule_records(*, event: AuditEvent) -> list[RecordJob]:
+    """Create the job rows for the record(s) an event produces, and enqueue them after commit.
+
+    Call inside the transaction that wrote the event. Submissions are keyed by version number (taken
+    from `event.data["version"]`) and get a public and a complete PDF; other records one public PDF.
+    """
+    kind = RECORD_KINDS.get(event.action)
+    if kind is None or event.request_id is None:
+        return []
+    version_number = None
+    variants = [Variant.PUBLIC]
+    if kind == RecordKind.SUBMISSION:
+        version_number = (event.data or {}).get("version") or _submission_count(event)
+        variants = [Variant.PUBLIC, Variant.COMPLETE]
+    jobs = []
+    for variant in variants:
+        key = {"request_id": event.request_id, "variant": variant}
+        key.update({"version_number": version_number} if version_number else {"event": event})
+        job, _created = RecordJob.objects.get_or_create(
+            **key, defaults={"event": event, "kind": kind, "version_number": version_number}
+        )
+        jobs.append(job)
+    ids = [job.pk for job in jobs if job.status == RecordJob.Status.PENDING]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return jobs
+
+
+def _submission_count(event: AuditEvent) -> int:
+    """Fallback numbering when the event does not carry its version: the n-th submission of the request."""
+    return AuditEvent.objects.filter(
+        request_id=event.request_id, action__in=[Action.SUBMIT, Action.RESUBMIT], pk__lte=event.pk
+    ).count()
+
+
+def _pending_stale_before():
+    return timezone.now() - timedelta(seconds=settings.RECORD_JOB_STALE_SECONDS)
+
+
+def _running_stale_before():
+    # A claim older than the hard time limit cannot belong to a live render: that worker is gone.
+    seconds = max(settings.RECORD_JOB_STALE_SECONDS, settings.RECORD_RENDER_TIME_LIMIT)
+    return timezone.now() - timedelta(seconds=seconds)
+
+
+def claim_job(job_id: int) -> RecordJob | None:
+    """pending -> running, or take over a running job whose worker must be gone; None if not ours to do."""
+    now = timezone.now()
+    claimed = (
+        RecordJob.objects.filter(pk=job_id)
+        .filter(
+            Q(status=RecordJob.Status.PENDING)
+            | Q(status=RecordJob.Status.RUNNING, claimed_at__lt=_running_stale_before())
+        )
+        .update(status=RecordJob.Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
+    )
+    if not claimed:
+        return None
+    return RecordJob.objects.select_related("request__ministry", "request__developer", "event__organisation").get(
+        pk=job_id
+    )
+
+
+def _release(job: RecordJob, error: BaseException) -> None:
+    """Hand a job back after a transient error, so the retry (or the sweeper) can claim it again."""
+    RecordJob.objects.filter(pk=job.pk, status=RecordJob.Status.RUNNING).update(
+        status=RecordJob.Status.PENDING, error=_describe(error), updated_at=timezone.now()
+    )
+
+
+def mark_failed(job_id: int, error: BaseException | str) -> None:
+    RecordJob.objects.filter(pk=job_id).exclude(status__in=[RecordJob.Status.DONE, RecordJob.Status.SKIPPED]).update(
+        status=RecordJob.Status.FAILED, error=_describe(error), updated_at=timezone.now()
+    )
+
+
+def _describe(error: BaseException | str) -> str:
+    return error if isinstance(error, str) else f"{type(error).__name__}: {error}"[:2000]
+
+
+def run_record_job(job_id: int) -> Record | None:
+    """Render, sign, store and log one record; does nothing if it exists or another worker holds the job.
+
+    Transient errors hand the job back and propagate (the task retries with backoff); anything else
+    marks the job failed with the error kept, for an official to retry.
+    """
+    job = claim_job(job_id)
+    if job is None:
+        return None
+    existing = Record.objects.filter(job=job).first()
+    if existing is not None:
+        RecordJob.objects.filter(pk=job.pk).update(status=RecordJob.Status.DONE, error="")
+        return existing
+    try:
+        return _produce(job)
+    except TRANSIENT_ERRORS as error:
+        _release(job, error)
+        raise
+    except (Exception, SoftTimeLimitExceeded) as error:
+        logger.exception("Record job %s failed", job.pk)
+        mark_failed(job.pk, error)
+        return None
+
+
+def _answers_for(job: RecordJob) -> dict | None:
+    """The version's answers for this variant; None when the complete PDF would add nothing."""
+    from disclosures.models import ResponseVersion
+    from disclosures.selectors.answers import public_answers
+
+    version = ResponseVersion.objects.filter(request=job.request, number=job.version_number).first()
+    if version is None:
+        raise RecordNotReady(f"version {job.version_number} of {job.request.reference} does not exist")
+    public = public_answers(version)
+    if job.variant == Variant.PUBLIC:
+        return public
+    # public_answers() lists the paths it withheld; nothing withheld means the public PDF is complete.
+    has_confidential = bool(public["withheld"]) if "withheld" in public else public != version.answers
+    return version.answers if has_confidential else None
+
+
+def record_context(job: RecordJob, *, answers: dict | None = None) -> dict:
+    from disclosures.models import LegalBasis, Section
+    from disclosures.states import EscalationAction
+
+    request, event = job.request, job.event
+    kind_ja, kind_en = KIND_TITLES[RecordKind(job.kind)]
+    action_label = str(Action(event.action).label) if event.action in Action.values else event.action
+    if job.kind == RecordKind.DECISION:
+        kind_en = f"Decision: {action_label}"
+    title = f"{kind_ja} {request.reference}" + (f" 第{job.version_number}版" if job.version_number else "")
+    legal = LegalBasis(request.legal_basis)
+    from django.utils import translation
+
+    with translation.override("en"):
+        legal_basis_en = str(legal.label)
+        action_en = str(Action(event.action).label) if event.action in Action.values else event.action
+    with translation.override("ja"):
+        legal_basis_ja = str(legal.label)
+        action_ja = str(Action(event.action).label) if event.action in Action.values else event.action
+    taken = (event.data or {}).get("action_taken", "")
+    return {
+        "title": f"{title} / {kind_en}",
+        "kind": job.kind,
+        "kind_ja": kind_ja,
+        "kind_en": kind_en,
+        "request": request,
+        "event": event,
+        "version_number": job.version_number,
+        "is_public": job.variant == Variant.PUBLIC,
+        "legal_basis_ja": legal_basis_ja,
+        "legal_basis_en": legal_basis_en,
+        "action_label": action_ja if action_ja == action_en else f"{action_ja} / {action_en}",
+        "action_taken": EscalationAction(taken).label if taken in EscalationAction.values else taken,
+        "deadline": event.deadline or (request.deadline if job.kind == RecordKind.REQUEST else None),
+        "sections": [Section(s).label for s in request.sections if s in Section.values],
+        "questions": list(request.questions.all()) if job.kind == RecordKind.REQUEST else [],
+        "blocks": answer_blocks(answers) if answers else [],
+        "created_at": timezone.localtime(),
+    }
+
+
+def _produce(job: RecordJob) -> Record | None:
+    answers = None
+    if job.kind == RecordKind.SUBMISSION:
+        answers = _answers_for(job)
+        if answers is None:
+            RecordJob.objects.filter(pk=job.pk).update(
+                status=RecordJob.Status.SKIPPED, error="", updated_at=timezone.now()
+            )
+            return None
+    context = record_context(job, answers=answers)
+    rendered = render_pdf("pdf/record.html", context)
+    key = signing_key()
+    signed = sign_pdf(rendered.content, reason=context["title"], key=key)
+    digest = hashlib.sha256(signed).hexdigest()
+    # The file is written before the transaction: if the transaction loses a race, the file is removed.
+    name = default_storage.save(f"records/{job.request.reference}/{digest}.pdf", ContentFile(signed))
+    try:
+        with transaction.atomic():
+            locked = RecordJob.objects.select_for_update().get(pk=job.pk)
+            if Record.objects.filter(job=locked).exists():
+                default_storage.delete(name)
+                return Record.objects.get(job=locked)
+            record = Record.objects.create(
+                job=locked,
+                request=job.request,
+                kind=job.kind,
+                variant=job.variant,
+                title=context["title"],
+                file=name,
+                sha256=digest,
+                size=len(signed),
+                page_count=rendered.page_count,
+                signed_by=key.certificate.subject.native.get("common_name", key.signer_name),
+            )
+            if job.variant == Variant.PUBLIC:
+                append_to_log(record=record)
+            locked.status = RecordJob.Status.DONE
+            locked.error = ""
+            locked.save(update_fields=["status", "error", "updated_at"])
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return record
+
+
+def retry_record_job(*, job: RecordJob, by: User) -> RecordJob:
+    """An official puts a failed job back in the queue (after fixing what made it fail)."""
+    if by.role not in MINISTRY or by.organisation is None or by.organisation.pk != job.request.ministry_id:
+        raise PermissionDenied(_("Only the ministry's officials can retry a record."))
+    with transaction.atomic():
+        updated = RecordJob.objects.filter(pk=job.pk, status=RecordJob.Status.FAILED).update(
+            status=RecordJob.Status.PENDING, updated_at=timezone.now()
+        )
+        if updated:
+            transaction.on_commit(lambda: _enqueue([job.pk]))
+    job.refresh_from_db()
+    return job
+
+
+def sweep_record_jobs() -> int:
+    """Re-queue jobs left pending (a lost message) or running (a dead worker) for too long."""
+    ids = list(
+        RecordJob.objects.filter(
+            Q(status=RecordJob.Status.PENDING, updated_at__lt=_pending_stale_before())
+            | Q(status=RecordJob.Status.RUNNING, claimed_at__lt=_running_stale_before())
+        ).values_list("pk", flat=True)[:500]
+    )
+    # Touching the rows spaces out re-queues: a job is sent again at most once per stale period.
+    RecordJob.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    _enqueue(ids)
+    if ids:
+        logger.info("Sweeper re-queued %d record job(s).", len(ids))
+    return len(ids)

@@ -1,0 +1,375 @@
+"""The only code that changes a developer's answer: drafts, attachments, versions and confidentiality decisions."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from disclosures.forms import answers as answer_forms
+from disclosures.models import (
+    Attachment,
+    ConfidentialityDecision,
+    DeclaredSource,
+    DisclosureRequest,
+    ResponseDraft,
+    ResponseVersion,
+    StashedInput,
+    Tier,
+)
+from disclosures.permissions import is_party
+from disclosures.services.audit import record_event
+from disclosures.states import AWAITING_DEVELOPER, DEVELOPER, MINISTRY
+from disclosures.uploads import inspect_upload
+from portal.accounts.models import User
+
+STASH_LIFETIME = timedelta(days=1)
+STASH_MAX_BYTES = 1_000_000
+
+
+class DraftConflict(Exception):
+    """A save based on an older revision than the stored one: someone else saved in between."""
+
+    def __init__(self, draft: ResponseDraft):
+        super().__init__(f"draft is at revision {draft.revision}")
+        self.draft = draft
+
+
+class IncompleteAnswer(ValidationError):
+    """The draft cannot be submitted; `problems` says what is missing or wrong, field by field."""
+
+    def __init__(self, problems: list[answer_forms.Problem]):
+        self.problems = problems
+        super().__init__([f"{p.section} – {p.label}: {p.message}" for p in problems])
+
+
+def may_edit_answers(user: User, request: DisclosureRequest) -> bool:
+    """Developers of the request's company, while the request awaits their answer."""
+    return user.has_role(*DEVELOPER) and is_party(user, request) and request.state in AWAITING_DEVELOPER
+
+
+def draft_for(request: DisclosureRequest) -> ResponseDraft:
+    return ResponseDraft.objects.get_or_create(request=request)[0]
+
+
+def clean_document(
+    request: DisclosureRequest, document: dict, *, strict: bool = False
+) -> tuple[dict, list[answer_forms.Problem]]:
+    """Validate a document with the answer forms: the cleaned document and every problem found."""
+    forms = answer_forms.AnswerForms(request, answer_forms.data_from_document(request, document), strict=strict)
+    if not forms.is_valid():
+        return document, forms.problems()
+    return forms.to_document(), []
+
+
+@transaction.atomic
+def save_draft(*, request: DisclosureRequest, by: User, answers: dict, revision: int) -> ResponseDraft:
+    """Keep the answers typed so far (types checked, nothing required), unless someone saved in between.
+
+    Raises `DraftConflict` when `revision` is not the stored one: the caller shows both versions.
+    """
+    if not may_edit_answers(by, request):
+        raise PermissionDenied(_("You may not edit the answers of this request."))
+    cleaned, problems = clean_document(request, answers)
+    if problems:
+        raise ValidationError([f"{p.label}: {p.message}" for p in problems])
+    draft = draft_for(request)
+    draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.revision != revision:
+        raise DraftConflict(draft)
+    draft.answers = cleaned
+    draft.revision += 1
+    draft.updated_by = by
+    draft.updated_at = timezone.now()
+    draft.save()
+    return draft
+
+
+# The extensions an answer may attach; disclosures.uploads checks that the content agrees.
+_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "csv": "text/csv",
+}
+
+
+@transaction.atomic
+def add_attachment(
+    *,
+    request: DisclosureRequest,
+    by: User,
+    upload: UploadedFile,
+    description: str = "",
+    tier: str = Tier.PUBLIC,
+    reason: str = "",
+) -> Attachment:
+    """Store a file with the draft after checking its size and that its content is what its name says."""
+    if not may_edit_answers(by, request):
+        raise PermissionDenied(_("You may not edit the answers of this request."))
+    name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if extension not in _CONTENT_TYPES:
+        raise ValidationError({"attachment": _("Only PDF, CSV, PNG and JPEG files can be attached.")})
+    if upload.size > limit:
+        raise ValidationError(
+            {"attachment": _("The file is larger than the limit of %(mb).1f MB.") % {"mb": limit / 1_000_000}}
+        )
+    upload.seek(0)
+    verdict = inspect_upload(name, upload.read())
+    upload.seek(0)
+    if not verdict.accepted:
+        raise ValidationError({"attachment": verdict.reason})
+    if tier not in Tier.values:
+        raise ValidationError({"attachment_tier": _("Choose a confidentiality tier from the list.")})
+    if tier != Tier.PUBLIC and not reason.strip():
+        raise ValidationError({"attachment_reason": _("Give the reason this file should not be public.")})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        request=request,
+        original_name=name[:255],
+        content_type=_CONTENT_TYPES[extension],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        description=description.strip(),
+        tier=tier,
+        reason=reason.strip() if tier != Tier.PUBLIC else "",
+        uploaded_by=by,
+    )
+    attachment.file.save(f"upload.{extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, by: User) -> None:
+    """Take a file out of the draft; a file already submitted stays with the version that holds it."""
+    if not may_edit_answers(by, attachment.request):
+        raise PermissionDenied(_("You may not edit the answers of this request."))
+    if attachment.submitted_in_id is not None:
+        attachment.in_draft = False
+        attachment.save(update_fields=["in_draft"])
+        return
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+def _attachment_entry(attachment: Attachment) -> dict:
+    return {
+        "id": str(attachment.public_id),
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "description": attachment.description,
+        "tier": attachment.tier,
+        "reason": attachment.reason,
+    }
+
+
+def create_version(*, request: DisclosureRequest, by: User) -> ResponseVersion:
+    """Freeze the draft as the next numbered version, or raise `IncompleteAnswer` listing what is missing.
+
+    Called by `submit_response` inside its transaction, after it has checked who may submit.
+    """
+    draft = ResponseDraft.objects.select_for_update().filter(request=request).first()
+    document = draft.answers if draft else {}
+    cleaned, problems = clean_document(request, document, strict=True)
+    if problems:
+        raise IncompleteAnswer(problems)
+    attachments = list(request.attachments.filter(in_draft=True))
+    cleaned["attachments"] = [_attachment_entry(a) for a in attachments]
+    number = (request.response_versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = ResponseVersion.objects.create(request=request, number=number, answers=cleaned, submitted_by=by)
+    DeclaredSource.objects.bulk_create(
+        DeclaredSource(
+            version=version,
+            position=index,
+            answer_path=f"sources/{index}",
+            name=row.get("name", "")[:300],
+            kind=row.get("kind", ""),
+            modality=row.get("modality", ""),
+            top_domains=row.get("top_domains", []),
+            rights_holders=row.get("rights_holders", []),
+            consent_basis=row.get("consent_basis", ""),
+            licence_grantor=row.get("licence_grantor", "")[:300],
+            tier=row.get("tier", Tier.TRADE_SECRET),
+        )
+        for index, row in enumerate(cleaned.get("sources", []))
+    )
+    Attachment.objects.filter(pk__in=[a.pk for a in attachments], submitted_in__isnull=True).update(
+        submitted_in=version
+    )
+    return version
+
+
+@transaction.atomic
+def decide_claim(
+    *, version: ResponseVersion, answer_path: str, decision: str, by: User, reason: str = ""
+) -> ConfidentialityDecision:
+    """Accept or reject one confidentiality claim of a submitted version (a rejection asks for a reason)."""
+    from disclosures.selectors.answers import claims
+
+    if not (by.has_role(*MINISTRY) and is_party(by, version.request)):
+        raise PermissionDenied(_("Only the requesting ministry decides on confidentiality claims."))
+    if decision not in ConfidentialityDecision.Decision.values:
+        raise ValidationError({"decision": _("Accept or reject the claim.")})
+    if answer_path not in {claim.path for claim in claims(version)}:
+        raise ValidationError({"answer_path": _("This answer makes no confidentiality claim.")})
+    if decision == ConfidentialityDecision.Decision.REJECTED and not reason.strip():
+        raise ValidationError({"reason": _("Explain why the claim is rejected: the developer will see it.")})
+    result, _created = ConfidentialityDecision.objects.update_or_create(
+        version=version,
+        answer_path=answer_path,
+        defaults={"decision": decision, "reason": reason.strip(), "decided_by": by},
+    )
+    record_event(
+        action="decide_confidentiality",
+        actor=by,
+        request=version.request,
+        data={"version": version.number, "answer_path": answer_path, "decision": decision},
+    )
+    return result
+
+
+@dataclass
+class ImportResult:
+    draft: ResponseDraft
+    reported: list[str] = field(default_factory=list)
+
+
+def _fields_report(prefix: str, values, form_class) -> list[str]:
+    if not isinstance(values, dict):
+        return [_("%(path)s: expected an object; not imported.") % {"path": prefix}]
+    unknown = sorted(set(values) - answer_forms.known_keys(form_class) - {"channels"})
+    return [_("%(path)s: unknown field, not imported.") % {"path": f"{prefix}.{name}"} for name in unknown]
+
+
+def _document_report(request: DisclosureRequest, document: dict) -> list[str]:
+    """What of an imported document has no place in this request's answer."""
+    reported = []
+    asked = set(request.sections)
+    positions = {str(q.position) for q in request.questions.all()}
+    for key, value in document.items():
+        if key in ("schema", "schema_version", "attachments"):
+            if key == "attachments" and value:
+                reported.append(_("attachments: files are not part of the document; attach them again."))
+            continue
+        if key == "questions":
+            if not isinstance(value, dict):
+                reported.append(_("questions: expected an object; not imported."))
+                continue
+            for position, answer in value.items():
+                if position not in positions:
+                    reported.append(
+                        _("questions.%(n)s: this request has no such question; not imported.") % {"n": position}
+                    )
+                else:
+                    reported += _fields_report(f"questions.{position}", answer, answer_forms.QuestionAnswerForm)
+            continue
+        if key not in answer_forms.SECTION_FORMS and key not in answer_forms.SECTION_ROWS:
+            reported.append(_("%(key)s: unknown section; not imported.") % {"key": key})
+        elif key not in asked:
+            reported.append(_("%(key)s: this request does not ask this section; not imported.") % {"key": key})
+        elif key in answer_forms.SECTION_ROWS:
+            if not isinstance(value, list):
+                reported.append(_("%(key)s: expected a list of rows; not imported.") % {"key": key})
+                continue
+            form_class = answer_forms.SECTION_ROWS[key].form
+            for index, row in enumerate(value):
+                reported += _fields_report(f"{key}[{index}]", row, form_class)
+        else:
+            reported += _fields_report(key, value, answer_forms.SECTION_FORMS[key])
+            if key in answer_forms.NESTED_ROWS and isinstance(value, dict):
+                nested_key, formset = answer_forms.NESTED_ROWS[key]
+                rows = value.get(nested_key, [])
+                for index, row in enumerate(rows if isinstance(rows, list) else []):
+                    reported += _fields_report(f"{key}.{nested_key}[{index}]", row, formset.form)
+    return reported
+
+
+def import_answers(*, request: DisclosureRequest, by: User, document: object, revision: int) -> ImportResult:
+    """Pre-fill the draft from a JSON answer document; whatever does not fit is reported, never dropped silently.
+
+    Sections in the document replace those of the draft; values that fail validation are left out and
+    reported with their field.
+    """
+    if not may_edit_answers(by, request):
+        raise PermissionDenied(_("You may not edit the answers of this request."))
+    if not isinstance(document, dict):
+        raise ValidationError(_("The document must be a JSON object."))
+    reported = _document_report(request, document)
+    current = draft_for(request)
+    merged = {**current.answers}
+    for key, value in document.items():
+        if key == "questions" and isinstance(value, dict):
+            merged["questions"] = {**merged.get("questions", {}), **value}
+        elif key not in ("schema", "schema_version", "attachments"):
+            merged[key] = value
+    data = answer_forms.data_from_document(request, merged, blank_rows=0)
+    for _attempt in range(3):
+        forms = answer_forms.AnswerForms(request, data)
+        if forms.is_valid():
+            break
+        data = data.copy()
+        for item in forms.all_forms():
+            for form in item.forms if isinstance(item, answer_forms.RowFormSet) else [item]:
+                for name, errors in form.errors.items():
+                    if name in form.fields:
+                        reported.append(
+                            _("%(field)s (%(value)s): %(error)s; not imported.")
+                            % {"field": form.add_prefix(name), "value": form[name].value(), "error": " ".join(errors)}
+                        )
+                        key = form.add_prefix(name)
+                        data.setlist(key, [])
+    else:
+        raise ValidationError(_("The document could not be imported."))
+    draft = save_draft(request=request, by=by, answers=forms.to_document(), revision=revision)
+    return ImportResult(draft=draft, reported=reported)
+
+
+def export_answers(draft: ResponseDraft) -> dict:
+    """The draft as a JSON answer document (docs/answer-schema.json); attached files are not included."""
+    document = {key: value for key, value in draft.answers.items() if key != "attachments"}
+    return {"schema": "article16-answer", **document, "schema_version": answer_forms.SCHEMA_VERSION}
+
+
+def stash_input(*, request_public_id, data: dict) -> str | None:
+    """Keep input posted after the session expired; the token it returns restores it after sign-in."""
+    import json
+
+    if len(json.dumps(data, ensure_ascii=False).encode()) > STASH_MAX_BYTES:
+        return None
+    StashedInput.objects.filter(created_at__lt=timezone.now() - STASH_LIFETIME).delete()
+    token = secrets.token_urlsafe(32)
+    StashedInput.objects.create(token=token, request_public_id=request_public_id, data=data)
+    return token
+
+
+def take_stashed_input(*, request: DisclosureRequest, token: str) -> dict | None:
+    """The stashed input for this request, once (it is deleted as it is taken)."""
+    with transaction.atomic():
+        stash = (
+            StashedInput.objects.select_for_update()
+            .filter(token=token, request_public_id=request.public_id, created_at__gte=timezone.now() - STASH_LIFETIME)
+            .first()
+        )
+        if stash is None:
+            return None
+        data = stash.data
+        stash.delete()
+    return data

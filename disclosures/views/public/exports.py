@@ -1,0 +1,116 @@
+"""CSV exports, streamed: rows are read with `.iterator()` and written one at a time, so memory stays flat."""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosures.filters import PublicRequestFilter
+from disclosures.selectors import public as selectors
+
+REQUEST_COLUMNS = [
+    "reference",
+    "url",
+    "developer",
+    "developer_slug",
+    "model",
+    "model_version",
+    "ministry",
+    "legal_basis",
+    "issued",
+    "deadline",
+    "state",
+    "days_open",
+    "overdue",
+    "days_overdue",
+    "published",
+]
+SOURCE_COLUMNS = [
+    "name",
+    "kind",
+    "modality",
+    "top_domains",
+    "rights_holders",
+    "consent_basis",
+    "licence_grantor",
+    "developer",
+    "model",
+    "reference",
+    "version",
+    "url",
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so spreadsheet programs read the Japanese text as UTF-8
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def _csv_response(filename: str, lines: Iterator[str]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def request_rows(queryset) -> Iterator[list]:
+    detail_url = reverse("public:request_detail", args=["REFERENCE"])  # resolved once, not once per row
+    for r in queryset.iterator(chunk_size=2000):
+        yield [
+            r.reference,
+            detail_url.replace("REFERENCE", r.reference),
+            r.developer.name_en,
+            r.developer.slug,
+            r.model_name,
+            r.model_version,
+            r.ministry.name_en,
+            r.legal_basis,
+            timezone.localtime(r.issued_at).date().isoformat(),
+            r.deadline.isoformat() if r.deadline else "",
+            r.state,
+            selectors.days(r.open_for),
+            "yes" if r.overdue else "no",
+            r.days_overdue,
+            "yes" if r.published_at else "no",
+        ]
+
+
+def source_rows(queryset) -> Iterator[list]:
+    detail_url = reverse("public:request_detail", args=["REFERENCE"])  # resolved once, not once per row
+    for s in queryset.iterator(chunk_size=2000):
+        request = s.version.request
+        yield [
+            s.name,
+            s.kind,
+            s.modality,
+            "; ".join(map(str, s.top_domains or [])),
+            "; ".join(map(str, s.rights_holders or [])),
+            s.consent_basis,
+            s.licence_grantor,
+            request.developer.name_en,
+            request.model_name,
+            request.reference,
+            s.version.number,
+            detail_url.replace("REFERENCE", request.reference) + f"#v{s.version.number}",
+        ]
+
+
+def requests_csv(request):
+    """Every issued request (or those matching the index's filters) as CSV."""
+    filterset = PublicRequestFilter(request.GET or None, queryset=selectors.public())
+    rows = filterset.qs if filterset.is_bound else selectors.public()
+    return _csv_response("requests.csv", _stream(REQUEST_COLUMNS, request_rows(rows)))
+
+
+def sources_csv(request):
+    rows = selectors.search_sources(request.GET.get("q", ""))
+    return _csv_response("declared-sources.csv", _stream(SOURCE_COLUMNS, source_rows(rows)))

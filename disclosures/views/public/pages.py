@@ -1,0 +1,121 @@
+"""The public transparency site: no sign-in, every row from `selectors.public`."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from disclosures.filters import PublicRequestFilter
+from disclosures.selectors import public as selectors
+from disclosures.views.public import charts
+from disclosures.views.public.answers import answer_changes, render_answers
+from disclosures.views.public.cache import render_public
+from portal.accounts.models import Organisation
+
+PAGE_SIZE = 50
+
+
+def request_index(request):
+    """Every issued request, filterable, searchable, sortable; the URL carries the whole query."""
+
+    def build():
+        filterset = PublicRequestFilter(request.GET or None, queryset=selectors.public())
+        rows = filterset.qs if filterset.is_bound else selectors.public()
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"title": _("Transparency index"), "filter": filterset, "page": page}
+
+    return render_public(request, "public/index.html", build)
+
+
+def request_detail(request, reference):
+    def build():
+        disclosure = selectors.get_public_request(reference)
+        published = disclosure.published_at is not None
+        versions = selectors.public_versions(disclosure) if published else []
+        latest = versions[-1] if versions else None
+        earlier = []
+        for index, (version, answers) in enumerate(versions[:-1]):
+            newer_version, newer_answers = versions[index + 1]
+            earlier.append(
+                {
+                    "version": version,
+                    "html": render_answers(answers),
+                    "changes": answer_changes(answers, newer_answers),
+                    "newer": newer_version,
+                }
+            )
+        return {
+            "title": f"{disclosure.reference}: {disclosure.model_name}",
+            "disclosure": disclosure,
+            "published": published,
+            "questions": list(disclosure.questions.all()) if published else [],
+            "events": selectors.public_timeline(disclosure),
+            "latest": latest[0] if latest else None,
+            "latest_html": render_answers(latest[1]) if latest else "",
+            "earlier": list(reversed(earlier)),
+            "records": selectors.public_records(disclosure),
+            "days_open": selectors.days(disclosure.open_for),
+        }
+
+    return render_public(request, "public/request_detail.html", build)
+
+
+def company_list(request):
+    """The same figures for every company that received a request: who answered, declined or stayed silent."""
+
+    def build():
+        figures, sort = selectors.sort_companies(selectors.company_figures(), request.GET.get("sort", "name"))
+        return {"title": _("Companies"), "figures": figures, "sort": sort}
+
+    return render_public(request, "public/company_list.html", build)
+
+
+def company_detail(request, slug):
+    def build():
+        organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.DEVELOPER)
+        (figures,) = selectors.company_figures(organisation)
+        rows = selectors.public().filter(developer=organisation)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"title": organisation.name, "organisation": organisation, "figures": figures, "page": page}
+
+    return render_public(request, "public/company_detail.html", build)
+
+
+def source_search(request):
+    """ "Was my work used?": every publicly declared source, searched by title, domain, rights holder or company."""
+
+    def build():
+        text = request.GET.get("q", "").strip()[:200]
+        rows = selectors.search_sources(text)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if text else None
+        return {"title": _("Was my work used?"), "q": text, "page": page}
+
+    return render_public(request, "public/source_search.html", build)
+
+
+def statistics(request):
+    def build():
+        figures = selectors.public_statistics()
+        return {
+            "title": _("Statistics"),
+            "stats": figures,
+            "charts": charts.statistics_charts(figures),
+            "month_rows": charts.month_rows(figures),
+        }
+
+    return render_public(request, "public/statistics.html", build)
+
+
+def open_data(request):
+    def build():
+        return {"title": _("Open data")}
+
+    return render_public(request, "public/open_data.html", build)
+
+
+def api_docs(request):
+    """A plain description of the public API (Swagger UI would need scripts from a CDN, which the CSP forbids)."""
+
+    def build():
+        return {"title": _("Public API")}
+
+    return render_public(request, "public/api_docs.html", build)

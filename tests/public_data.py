@@ -1,0 +1,82 @@
+"""Data builders for the public-site tests: requests with timelines, publications, versions and sources."""
+
+from datetime import datetime, timedelta
+from unittest import mock
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from disclosures.models import AuditEvent, DisclosureRequest, Publication
+from disclosures.models.response import DeclaredSource, ResponseVersion
+from disclosures.states import Action, State
+from portal.accounts.models import Role
+from tests.factories import DisclosureRequestFactory, member
+
+
+def event(request: DisclosureRequest, action: str, to_state: str, at: datetime, *, by=None, message="", deadline=None):
+    """An audit event at a chosen time (created_at is set on insert, so the clock is moved instead)."""
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        return AuditEvent.objects.create(
+            request=request,
+            action=action,
+            to_state=to_state,
+            actor=by,
+            organisation=by.organisation if by else None,
+            message=message,
+            deadline=deadline,
+        )
+
+
+def issued(*, days_ago: int = 30, state: str = State.ISSUED, deadline_in: int = 20, **fields) -> DisclosureRequest:
+    """An issued request whose issue event carries its deadline."""
+    issued_at = timezone.now() - timedelta(days=days_ago)
+    deadline = timezone.localdate(issued_at) + timedelta(days=deadline_in)
+    request = DisclosureRequestFactory(state=state, issued_at=issued_at, deadline=deadline, **fields)
+    event(request, Action.ISSUE, State.ISSUED, issued_at, by=request.drafted_by, deadline=deadline)
+    return request
+
+
+def answered(request: DisclosureRequest, *, after_days: int, by=None) -> None:
+    by = by or member(Role.SUBMITTER, request.developer)
+    event(request, Action.SUBMIT, State.SUBMITTED, request.issued_at + timedelta(days=after_days), by=by)
+
+
+def declined(request: DisclosureRequest, *, after_days: int, reasons: str, by=None) -> None:
+    by = by or member(Role.SUBMITTER, request.developer)
+    event(
+        request, Action.DECLINE, State.DECLINED, request.issued_at + timedelta(days=after_days), by=by, message=reasons
+    )
+
+
+def publish(request: DisclosureRequest) -> Publication:
+    supervisor = member(Role.SUPERVISOR, request.ministry)
+    from disclosures.selectors.public import public_search_text
+
+    return Publication.objects.create(
+        request=request, approved_by=supervisor, approved_at=timezone.now(), search_text=public_search_text(request)
+    )
+
+
+def version(request: DisclosureRequest, answers: dict, *, number: int = 1, sources: list[dict] = ()) -> ResponseVersion:
+    submitter = member(Role.SUBMITTER, request.developer)
+    result = ResponseVersion.objects.create(request=request, number=number, answers=answers, submitted_by=submitter)
+    DeclaredSource.objects.bulk_create(
+        DeclaredSource(
+            version=result,
+            position=index,
+            answer_path=f"sources/{index}",
+            name=row["name"],
+            kind=row.get("kind", ""),
+            top_domains=row.get("top_domains", []),
+            rights_holders=row.get("rights_holders", []),
+            consent_basis=row.get("consent_basis", ""),
+            licence_grantor=row.get("licence_grantor", ""),
+            tier=row["tier"],
+        )
+        for index, row in enumerate(sources)
+    )
+    return result
+
+
+def clear_page_cache() -> None:
+    cache.clear()

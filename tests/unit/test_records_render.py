@@ -1,0 +1,166 @@
+"""Rendering records: the PDF opens, reads right, keeps confidential answers out and fetches nothing."""
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from disclosures.models import Record, RecordJob, ResponseVersion, Variant
+from disclosures.records import fetcher as fetcher_module
+from disclosures.records.fetcher import StaticOnlyFetcher
+from disclosures.services.audit import record_event
+from disclosures.services.records import schedule_records
+from disclosures.services.requests import issue_request
+from disclosures.states import Action, State
+from tests.factories import DisclosureRequestFactory
+
+PUBLIC_SENTENCE = "学習データには日本のアニメ作品は含まれていません。"
+SECRET_SENTENCE = "秘密の学習データ提供元はクモ出版です"
+
+ANSWERS = {
+    "training_data": {"tier": "public", "japanese_share": "約12%", "latest_collection": "2026-03"},
+    "sources": [
+        {"tier": "public", "name": "日本語ウェブコーパス", "kind": "web_crawl"},
+        {"tier": "trade_secret", "reason": "契約上の秘密", "name": SECRET_SENTENCE, "kind": "licensed"},
+    ],
+    "questions": {
+        "1": {"tier": "public", "answer": PUBLIC_SENTENCE},
+        "2": {"tier": "trade_secret", "reason": "営業秘密", "answer": f"{SECRET_SENTENCE}。"},
+    },
+}
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def read(record: Record) -> bytes:
+    with record.file.open("rb") as handle:
+        return handle.read()
+
+
+@pytest.fixture
+def draft_request(ministry, developer, official):
+    return DisclosureRequestFactory(ministry=ministry, developer=developer, drafted_by=official, state=State.DRAFT)
+
+
+def submit_version(request, submitter, answers):
+    ResponseVersion.objects.create(request=request, number=1, answers=answers, submitted_by=submitter)
+    event = record_event(action=Action.SUBMIT, actor=submitter, request=request, data={"version": 1})
+    return schedule_records(event=event)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issuing_a_request_produces_a_signed_a4_record_with_the_reference_and_page_numbers(draft_request, official):
+    issue_request(request=draft_request, by=official)
+
+    record = Record.objects.get(request=draft_request)
+    pages, text = pdf_text(read(record))
+    assert pages == record.page_count >= 2
+    assert draft_request.reference in text
+    assert "技術的な説明を求めます。" in text
+    assert f"1 / {pages}" in text
+    reader = PdfReader(BytesIO(read(record)))
+    assert reader.metadata.title.startswith("技術的説明の求め")
+    assert str(reader.trailer["/Root"]["/Lang"]) == "ja"
+    top, sections = reader.outline[0], reader.outline[1]
+    assert top.title == reader.metadata.title
+    assert "送付状 Covering letter" in [item.title for item in sections]
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (595, 842)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_has_a_complete_pdf_with_every_answer_and_a_public_pdf_without_confidential_ones(
+    issued_request, submitter
+):
+    submit_version(issued_request, submitter, ANSWERS)
+    complete = Record.objects.get(request=issued_request, variant=Variant.COMPLETE)
+    public = Record.objects.get(request=issued_request, variant=Variant.PUBLIC)
+
+    _pages, complete_text = pdf_text(read(complete))
+    _pages, public_text = pdf_text(read(public))
+    assert PUBLIC_SENTENCE in complete_text.replace("\n", "")
+    assert SECRET_SENTENCE in complete_text.replace("\n", "")
+    assert PUBLIC_SENTENCE in public_text.replace("\n", "")
+    for secret in (SECRET_SENTENCE, "契約上の秘密", "営業秘密", "licensed"):
+        assert secret not in public_text.replace("\n", "")
+        assert secret.encode() not in read(public)
+    assert public.log_entry.record_sha256 == public.sha256
+    assert not hasattr(complete, "log_entry") or complete.log_entry is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_without_confidential_answers_gets_one_public_pdf(issued_request, submitter):
+    public_only = {"questions": {"1": {"tier": "public", "answer": PUBLIC_SENTENCE}}}
+    submit_version(issued_request, submitter, public_only)
+
+    assert [r.variant for r in Record.objects.filter(request=issued_request)] == [Variant.PUBLIC]
+    statuses = dict(RecordJob.objects.filter(request=issued_request).values_list("variant", "status"))
+    assert statuses == {Variant.PUBLIC: "done", Variant.COMPLETE: "skipped"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hostile_user_text_renders_as_text_fetches_nothing_and_embeds_no_file(draft_request, official, monkeypatch):
+    hostile = (
+        '<img src="file:///etc/passwd"> '
+        "<style>@import url(http://127.0.0.1:1/);</style> "
+        '<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1:1/x.png"/></svg>'
+    )
+    draft_request.covering_letter = hostile
+    draft_request.save()
+    fetchers: list[StaticOnlyFetcher] = []
+    original = fetcher_module.StaticOnlyFetcher.__init__
+
+    def remember(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        fetchers.append(self)
+
+    monkeypatch.setattr(fetcher_module.StaticOnlyFetcher, "__init__", remember)
+
+    issue_request(request=draft_request, by=official)
+
+    record = Record.objects.get(request=draft_request)
+    data = read(record)
+    _pages, text = pdf_text(data)
+    flat = text.replace("\n", "")
+    assert '<img src="file:///etc/passwd">' in flat
+    assert "@import url(http://127.0.0.1:1/)" in flat
+    assert "root:x:0:0" not in flat and b"root:x:0:0" not in data
+    assert b"/EmbeddedFile" not in data and b"/Subtype /Image" not in data
+    (used,) = fetchers
+    assert all(url.endswith("/static/css/record.css") for url in used.asked)
+    assert used.refused == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "file:///work/main/static/../portal/settings.py",
+        "http://127.0.0.1:1/",
+        "https://example.com/font.woff",
+        "ftp://example.com/x",
+        "data:text/html;base64,PGgxPmhpPC9oMT4=",
+        "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+        "file://evil.example/static/css/record.css",
+    ],
+)
+def test_the_record_fetcher_refuses_anything_but_static_files(url, settings):
+    fetcher = StaticOnlyFetcher()
+    with pytest.raises(fetcher_module.RefusedURL):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_the_record_fetcher_serves_the_portal_stylesheet_and_raster_data_images():
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    fetcher = StaticOnlyFetcher()
+    css = fetcher.fetch(Path(finders.find("css/record.css")).as_uri())
+    assert b"@page" in css.read()
+    png = fetcher.fetch("data:image/png;base64,iVBORw0KGgo=")
+    assert png.read().startswith(b"\x89PNG")
