@@ -284,6 +284,9 @@ def test_each_role_gets_the_expected_status_on_its_own_objects(client, name, rol
     assert response.status_code == route.expected(route.own)[role], f"{name} as {role}"
     if role == "anonymous" and response.status_code == 302 and name not in ("logout", "set_language"):
         assert response["Location"].startswith(reverse("login")), f"{name} sends anonymous users to sign in"
+    if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+        # Every page a person reads has exactly one main heading (screen readers navigate by it).
+        assert response.content.count(b"<h1") == 1, f"{name} as {role} has {response.content.count(b'<h1')} <h1>"
 
 
 OBJECT_URLS = [name for name in PORTAL_URLS if name in MATRIX and MATRIX[name].other]
