@@ -20,7 +20,9 @@ DJANGO_ENV = env_choice("DJANGO_ENV", "development", ("development", "test", "pr
 PRODUCTION = DJANGO_ENV == "production"
 
 if PRODUCTION:
-    missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if env_str(name) is None]
+    # The records' signing key is a secret too: production never falls back to a generated one.
+    required = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "RECORD_SIGNING_PKCS12")
+    missing = [name for name in required if env_str(name) is None]
     if missing:
         raise ImproperlyConfigured(f"Production needs these environment variables: {', '.join(missing)}.")
 

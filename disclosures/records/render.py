@@ -38,83 +38,89 @@ def check_fast_subsetting() -> bool:
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a generically rendered answer: a heading, label/value rows, a table or a list."""
+    """One piece of the answers in a record: a heading, a question, an answer table or a "withheld" note.
+
+    Titles, labels and values come in Japanese and English; `rows` are (label_ja, label_en, value_ja, value_en).
+    """
 
     type: str
     level: int = 2
+    title_ja: str = ""
+    title_en: str = ""
     text: str = ""
     rows: list = field(default_factory=list)
-    columns: list = field(default_factory=list)
+    tier_ja: str = ""
+    tier_en: str = ""
+    reason: str = ""
 
 
-def humanize_key(key: str) -> str:
+def _in_both(function, *args, **kwargs) -> tuple[Any, Any]:
+    with translation.override("ja"):
+        ja = function(*args, **kwargs)
+    with translation.override("en"):
+        en = function(*args, **kwargs)
+    return ja, en
+
+
+def _same_text(value_ja: str, value_en: str) -> str:
+    """The English value, or the Japanese one when they differ only in how a list is joined (domains, names)."""
+    return value_ja if value_en.replace(", ", "、") == value_ja else value_en
+
+
+def _group_order(answers: dict, withheld: set[str]) -> list[str]:
     from disclosures.models import Section
 
-    if key in Section.values:
-        return str(Section(key).label)
-    return str(key).replace("_", " ").strip().capitalize()
+    positions = {str(p) for p in (answers.get("questions") or {})} | {
+        g.split("/", 1)[1] for g in withheld if g.startswith("questions/")
+    }
+    ordered = sorted(positions, key=lambda p: (0, int(p)) if p.isdigit() else (1, p))
+    return [*Section.values, *(f"questions/{p}" for p in ordered), "attachments"]
 
 
-def _scalar(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "はい / Yes" if value else "いいえ / No"
-    if isinstance(value, dict) and "value" in value:
-        return _scalar(value["value"])
-    if isinstance(value, list):
-        return ", ".join(_scalar(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{humanize_key(k)}: {_scalar(v)}" for k, v in value.items())
-    return str(value)
+def _group_title(group: str) -> str:
+    from disclosures.models import Section
+
+    if group in Section.values:
+        return str(Section(group).label)
+    if group.startswith("questions/"):
+        return translation.gettext("Question %(number)s") % {"number": group.split("/", 1)[1]}
+    return translation.gettext("Attachments")
 
 
-def _is_leaf(value: Any) -> bool:
-    """A scalar, a list of scalars, or an answer wrapper such as {"value": ..., "tier": ...}."""
-    if isinstance(value, dict):
-        return "value" in value and _is_leaf(value["value"])
-    if isinstance(value, list):
-        return all(not isinstance(v, dict | list) for v in value)
-    return True
+def answer_blocks(answers: dict, *, questions: dict | None = None, public: bool = False) -> list[Block]:
+    """The answers as an official files them: labelled fields in Japanese and English, one table per row.
 
-
-def answer_blocks(answers: dict, level: int = 2) -> list[Block]:
-    """Walk a frozen answers dict into headings, label/value tables, row tables and lists.
-
-    Nothing here knows the answer schema, so the record follows whatever the form stores; dicts become
-    headings, scalars label/value rows, lists of dicts tables with one column per key.
+    Laid out from `selectors.answers.readable`, the presenter of the HTML version pages. The complete
+    record shows each answer's confidentiality; the public one (given `public_answers()` output) shows
+    only a neutral note where something was withheld, never what or why.
     """
+    from disclosures.selectors.answers import answer_group, readable
+
+    questions = {str(k): str(v) for k, v in (questions or {}).items()}
+    withheld = {answer_group(path) for path in answers.get("withheld") or []} if public else set()
+    items_ja, items_en = _in_both(readable, answers, questions=questions)
     blocks: list[Block] = []
-    rows: list[tuple[str, str]] = []
-
-    def flush():
-        if rows:
-            blocks.append(Block("fields", rows=list(rows)))
-            rows.clear()
-
-    for key, value in answers.items():
-        if _is_leaf(value):
-            rows.append((humanize_key(key), _scalar(value)))
+    for group in _group_order(answers, withheld):
+        items = [(ja, en) for ja, en in zip(items_ja, items_en, strict=True) if ja.group == group]
+        if not items and group not in withheld:
             continue
-        flush()
-        blocks.append(Block("heading", level=min(level, 4), text=humanize_key(key)))
-        if isinstance(value, dict):
-            blocks.extend(answer_blocks(value, level + 1))
-        elif all(isinstance(item, dict) for item in value):
-            columns: list[str] = []
-            for item in value:
-                columns.extend(k for k in item if k not in columns)
-            blocks.append(
-                Block(
-                    "table",
-                    columns=[humanize_key(c) for c in columns],
-                    rows=[[_scalar(item.get(c)) for c in columns] for item in value],
-                )
-            )
-        else:
-            for item in value:
-                blocks.extend(answer_blocks(item, level + 1) if isinstance(item, dict) else [])
-    flush()
+        title_ja, title_en = _in_both(_group_title, group)
+        blocks.append(Block("heading", 2, title_ja, title_en))
+        if group.startswith("questions/") and questions.get(group.split("/", 1)[1]):
+            blocks.append(Block("question", text=questions[group.split("/", 1)[1]]))
+        for ja, en in items:
+            rows = [
+                (label_ja, label_en, value_ja or "—", _same_text(value_ja, value_en) or "—")
+                for (label_ja, value_ja), (label_en, value_en) in zip(ja.fields, en.fields, strict=True)
+            ]
+            confidentiality = {}
+            if not public:
+                tier_ja, tier_en = _in_both(lambda item=ja: item.tier_label)
+                confidentiality = {"tier_ja": tier_ja, "tier_en": tier_en, "reason": ja.reason}
+            title_ja, title_en = (ja.title, en.title) if ja.level > 2 else ("", "")
+            blocks.append(Block("answer", ja.level, title_ja, title_en, rows=rows, **confidentiality))
+        if group in withheld:
+            blocks.append(Block("withheld"))
     return blocks
 
 

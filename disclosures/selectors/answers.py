@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from disclosures.forms import answers as answer_forms
 from disclosures.models import (
@@ -41,6 +44,18 @@ class Claim:
         return Tier(self.tier).label if self.tier in Tier.values else self.tier
 
 
+ROW_TITLES = {
+    Section.SOURCES.value: gettext_lazy("Source %(number)s"),
+    Section.OUTPUT_FILTERS.value: gettext_lazy("Output filter %(number)s"),
+    "channels": gettext_lazy("Complaint channel %(number)s"),
+}
+
+
+def _row_title(key: str, number: int, fallback: str) -> str:
+    title = ROW_TITLES.get(key)
+    return str(title % {"number": number}) if title is not None else f"{fallback} {number}"
+
+
 def answer_items(answers: dict) -> list[tuple[str, str, dict]]:
     """Every answer with its own confidentiality tier: (path, title, item), in the order of the form."""
     items: list[tuple[str, str, dict]] = []
@@ -52,16 +67,15 @@ def answer_items(answers: dict) -> list[tuple[str, str, dict]]:
                 if isinstance(rows, list):
                     for index, row in enumerate(rows):
                         if isinstance(row, dict):
-                            items.append(
-                                (f"{section.value}/{key}/{index}", f"{section.label} – {key} {index + 1}", row)
-                            )
+                            title = _row_title(key, index + 1, f"{section.label} – {key}")
+                            items.append((f"{section.value}/{key}/{index}", title, row))
         elif isinstance(value, list):
             for index, row in enumerate(value):
                 if isinstance(row, dict):
-                    items.append((f"{section.value}/{index}", f"{section.label} {index + 1}", row))
+                    items.append((f"{section.value}/{index}", _row_title(section.value, index + 1, section.label), row))
     for position, answer in (answers.get("questions") or {}).items():
         if isinstance(answer, dict):
-            items.append((f"questions/{position}", f"Q{position}", answer))
+            items.append((f"questions/{position}", str(_("Question %(number)s") % {"number": position}), answer))
     for attachment in answers.get("attachments") or []:
         if isinstance(attachment, dict):
             items.append((f"attachments/{attachment.get('id')}", attachment.get("name", ""), attachment))
@@ -272,15 +286,79 @@ def changed_paths(old: ResponseVersion, new: ResponseVersion) -> set[str]:
     return {row.path for row in compare(old, new) if row.changed}
 
 
+ATTACHMENT_LABELS = {
+    "name": gettext_lazy("File name"),
+    "description": gettext_lazy("Description of the file"),
+    "size": gettext_lazy("File size"),
+    "sha256": "SHA-256",
+}
+
+
+def list_separator() -> str:
+    """How a list reads in the active language: 「A、B」 in Japanese, "A, B" otherwise."""
+    return "、" if (get_language() or "").startswith("ja") else ", "
+
+
+def join_list(items) -> str:
+    return list_separator().join(str(item) for item in items)
+
+
+def form_for(path: str) -> type[answer_forms.AnswerForm] | None:
+    """The answer form whose fields an answer path holds ("sources/0", "takedown/channels/1", "questions/2")."""
+    parts = path.split("/")
+    if parts[0] == "questions":
+        return answer_forms.QuestionAnswerForm
+    if len(parts) == 1:
+        return answer_forms.SECTION_FORMS.get(parts[0])
+    if len(parts) == 2 and parts[0] in answer_forms.SECTION_ROWS:
+        return answer_forms.SECTION_ROWS[parts[0]].form
+    nested = answer_forms.NESTED_ROWS.get(parts[0])
+    if len(parts) == 3 and nested and nested[0] == parts[1]:
+        return nested[1].form
+    return None
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def display_value(value, field=None, name: str = "") -> str:
+    """An answer as a reader reads it: choice labels, はい/いいえ, joined lists; "" when unanswered."""
+    from django import forms
+
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return join_list(display_value(item, field, name) for item in value)
+    if isinstance(value, dict):
+        return join_list(display_value(item) for item in value.values() if item not in (None, "", []))
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(code): str(label) for code, label in field.choices}
+        return labels.get(str(value), str(value))
+    if isinstance(value, int | float):
+        return f"{_number(value)}%" if name.endswith("_percent") else _number(value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class ReadableAnswer:
-    """One answer as a reader sees it: its fields with their labels, and its confidentiality claim."""
+    """One answer as a reader sees it: its fields with their labels, and its confidentiality claim.
+
+    `group` is the section key, "questions/<n>" or "attachments"; `level` 2 for a block, 3 for a row.
+    """
 
     path: str
     title: str
     tier: str
     reason: str
     fields: list[tuple[str, str]]
+    group: str = ""
+    level: int = 2
+    text: str = ""
 
     @property
     def anchor(self) -> str:
@@ -288,23 +366,63 @@ class ReadableAnswer:
 
     @property
     def tier_label(self) -> str:
-        return Tier(self.tier).label if self.tier in Tier.values else self.tier
+        return str(Tier(self.tier).label) if self.tier in Tier.values else self.tier
 
     @property
     def is_claim(self) -> bool:
         return self.tier != Tier.PUBLIC
 
 
-def readable(answers: dict) -> list[ReadableAnswer]:
-    """A document as labelled answers, in the order of the form (rows after their block)."""
-    labels = _labels()
+def answer_group(path: str) -> str:
+    """What an answer path belongs to on the page: its section, its question or the attachments."""
+    parts = path.split("/")
+    return "/".join(parts[:2]) if parts[0] == "questions" else parts[0]
+
+
+def _fields(path: str, item: dict) -> list[tuple[str, str]]:
+    if path.startswith("attachments/"):
+        return [
+            (str(label), filesizeformat(item.get(name)) if name == "size" else display_value(item.get(name)))
+            for name, label in ATTACHMENT_LABELS.items()
+            if name in item
+        ]
+    form_class = form_for(path)
+    known = form_class.base_fields if form_class else {}
+    fields = []
+    for name, value in item.items():
+        if name in (*CONFIDENTIALITY_KEYS, "id", "content_type"):
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            continue  # rows, shown after their block
+        field = known.get(name)
+        shown = display_value(value, field, name)
+        if name.endswith("_other") and not shown:
+            continue  # only says what "other" means when it was chosen
+        label = str(field.label) if field is not None else str(name).replace("_", " ").strip().capitalize()
+        fields.append((label, shown))
+    return fields
+
+
+def question_texts(request: DisclosureRequest) -> dict[str, str]:
+    """The free questions of a request by position, to show each answer under its question."""
+    return {str(q.position): q.text for q in request.questions.all()}
+
+
+def readable(answers: dict, *, questions: dict | None = None) -> list[ReadableAnswer]:
+    """A document as labelled answers in the active language, in the order of the form (rows after their block).
+
+    `questions` maps a question's position to its text, shown with the answer. The HTML version pages
+    and the PDF records both lay out this list.
+    """
+    questions = {str(k): str(v) for k, v in (questions or {}).items()}
     result = []
     for path, title, item in answer_items(answers):
-        fields = [
-            (labels.get(name, name), _display(value))
-            for name, value in item.items()
-            if name not in (*CONFIDENTIALITY_KEYS, "id", "content_type")
-            and not (isinstance(value, list) and value and all(isinstance(v, dict) for v in value))
-        ]
-        result.append(ReadableAnswer(path, title, item.get("tier", ""), item.get("reason", ""), fields))
+        group = answer_group(path)
+        level = 2 if path == group else 3
+        text = questions.get(path.split("/", 1)[1], "") if path.startswith("questions/") else ""
+        result.append(
+            ReadableAnswer(
+                path, title, item.get("tier", ""), item.get("reason", ""), _fields(path, item), group, level, text
+            )
+        )
     return result

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from disclosures.models import AuditEvent, Record, RecordJob, RecordKind, Variant
 from disclosures.records.errors import TRANSIENT_ERRORS
@@ -59,7 +60,7 @@ def _enqueue(job_ids: list[int]) -> None:
     for position, job_id in enumerate(job_ids):
         try:
             tasks.render_record.delay(job_id)
-        except Exception:  # the broker is away: the job rows stay pending and the sweeper re-queues them
+        except KombuOperationalError:  # the broker is away: the job rows stay pending and the sweeper re-queues them
             # Each attempt waits for the publish retries; the rest would fail the same way, so stop here.
             left = job_ids[position:]
             logger.warning("Could not enqueue record job(s) %s; the sweeper will pick them up.", left, exc_info=True)
@@ -78,7 +79,7 @@ def schedule_records(*, event: AuditEvent) -> list[RecordJob]:
     version_number = None
     variants = [Variant.PUBLIC]
     if kind == RecordKind.SUBMISSION:
-        version_number = (event.data or {}).get("version") or _submission_count(event)
+        version_number = event.data["version"]
         variants = [Variant.PUBLIC, Variant.COMPLETE]
     jobs = []
     for variant in variants:
@@ -91,13 +92,6 @@ def schedule_records(*, event: AuditEvent) -> list[RecordJob]:
     ids = [job.pk for job in jobs if job.status == RecordJob.Status.PENDING]
     transaction.on_commit(lambda: _enqueue(ids))
     return jobs
-
-
-def _submission_count(event: AuditEvent) -> int:
-    """Fallback numbering when the event does not carry its version: the n-th submission of the request."""
-    return AuditEvent.objects.filter(
-        request_id=event.request_id, action__in=[Action.SUBMIT, Action.RESUBMIT], pk__lte=event.pk
-    ).count()
 
 
 def _pending_stale_before():
@@ -187,6 +181,7 @@ def _answers_for(job: RecordJob) -> dict | None:
 
 def record_context(job: RecordJob, *, answers: dict | None = None) -> dict:
     from disclosures.models import LegalBasis, Section
+    from disclosures.selectors.answers import question_texts
     from disclosures.states import EscalationAction
 
     request, event = job.request, job.event
@@ -221,7 +216,9 @@ def record_context(job: RecordJob, *, answers: dict | None = None) -> dict:
         "deadline": event.deadline or (request.deadline if job.kind == RecordKind.REQUEST else None),
         "sections": [Section(s).label for s in request.sections if s in Section.values],
         "questions": list(request.questions.all()) if job.kind == RecordKind.REQUEST else [],
-        "blocks": answer_blocks(answers) if answers else [],
+        "blocks": answer_blocks(answers, questions=question_texts(request), public=job.variant == Variant.PUBLIC)
+        if answers
+        else [],
         "created_at": timezone.localtime(),
     }
 

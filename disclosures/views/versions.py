@@ -61,7 +61,7 @@ def version_detail(request, public_id, number: int, audience: str):
         {
             "disclosure": disclosure,
             "version": version,
-            "answers": selectors.readable(version.answers),
+            "answers": selectors.readable(version.answers, questions=selectors.question_texts(disclosure)),
             "versions": selectors.versions_of(disclosure),
             "audience": audience,
         },

@@ -91,6 +91,42 @@ def test_a_submission_has_a_complete_pdf_with_every_answer_and_a_public_pdf_with
     assert not hasattr(complete, "log_entry") or complete.log_entry is None
 
 
+LABELLED_ANSWERS = {
+    "provider": {"tier": "public", "legal_name": "株式会社クモ", "channels": ["api", "open_weights"]},
+    "sources": [
+        {"tier": "public", "name": "日本語ウェブコーパス", "kind": "web_crawl", "size_unit": "tb"},
+        {"tier": "trade_secret", "reason": "契約上の秘密", "name": SECRET_SENTENCE, "kind": "licensed"},
+    ],
+    "questions": {"1": {"tier": "ministry_only", "reason": "調査中のため", "answer": SECRET_SENTENCE}},
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_show_field_labels_and_choice_labels_and_confidentiality_only_in_the_complete_pdf(
+    issued_request, submitter
+):
+    issued_request.questions.create(position=1, text="既知のアニメ作品に酷似した出力をどう検出していますか。")
+    submit_version(issued_request, submitter, LABELLED_ANSWERS)
+    _pages, complete = pdf_text(read(Record.objects.get(request=issued_request, variant=Variant.COMPLETE)))
+    public_record = Record.objects.get(request=issued_request, variant=Variant.PUBLIC)
+    _pages, public = pdf_text(read(public_record))
+    complete, public = complete.replace("\n", ""), public.replace("\n", "")
+
+    for text in (complete, public):
+        assert "提供者の正式名称" in text and "Legal name of the provider" in text
+        assert "ウェブクロール" in text and "テラバイト" in text and "API、オープンウェイト" in text
+        assert "学習データの出所 1" in text and "Source 1" in text
+        assert "既知のアニメ作品に酷似した出力をどう検出していますか。" in text
+        for raw in ("web_crawl", "open_weights", "legal_name", "Legal name:", "Tier", "tier:"):
+            assert raw not in text
+    assert "機密区分" in complete and "営業秘密" in complete and "契約上の秘密" in complete
+    assert "調査中のため" in complete and "省庁限り" in complete
+    assert "一部の回答は非公開です" in public
+    for secret in (SECRET_SENTENCE, "契約上の秘密", "調査中のため", "機密区分", "営業秘密", "Trade secret", "省庁限り"):
+        assert secret not in public
+        assert secret.encode() not in read(public_record)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_submission_without_confidential_answers_gets_one_public_pdf(issued_request, submitter):
     public_only = {"questions": {"1": {"tier": "public", "answer": PUBLIC_SENTENCE}}}

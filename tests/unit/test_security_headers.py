@@ -1,27 +1,11 @@
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from tests.auth import login
 from tests.factories import PASSWORD
-
-ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION_ENV = {
-    "DJANGO_ENV": "production",
-    "SECRET_KEY": "q7Z!vK2p#Lw9xR4t@Hn6bM1s$Yd8fG3j%Ue5cA0k^Tz7rP2oWi",
-    "ALLOWED_HOSTS": "portal.example.jp",
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
-}
-
-
-def run_in_production(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")} | PRODUCTION_ENV
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+from tests.production import ROOT, run_in_production
 
 
 def assert_hardened(response) -> None:

@@ -53,7 +53,7 @@ def review(request, public_id, clarification_form=None, status=200):
             for claim in selectors.claims(version)
         ]
         context |= {
-            "answers": selectors.readable(version.answers),
+            "answers": selectors.readable(version.answers, questions=selectors.question_texts(disclosure)),
             "claims": claims,
             "can_clarify": may_transition(request.user, disclosure, Action.REQUEST_CLARIFICATION)
             and version.number == versions[-1].number,

@@ -32,14 +32,16 @@ def request_detail(request, reference):
         published = disclosure.published_at is not None
         versions = selectors.public_versions(disclosure) if published else []
         latest = versions[-1] if versions else None
+        question_list = list(disclosure.questions.all()) if published else []
+        questions = {q.position: q.text for q in question_list}
         earlier = []
         for index, (version, answers) in enumerate(versions[:-1]):
             newer_version, newer_answers = versions[index + 1]
             earlier.append(
                 {
                     "version": version,
-                    "html": render_answers(answers),
-                    "changes": answer_changes(answers, newer_answers),
+                    "html": render_answers(answers, questions),
+                    "changes": answer_changes(answers, newer_answers, questions),
                     "newer": newer_version,
                 }
             )
@@ -47,10 +49,10 @@ def request_detail(request, reference):
             "title": f"{disclosure.reference}: {disclosure.model_name}",
             "disclosure": disclosure,
             "published": published,
-            "questions": list(disclosure.questions.all()) if published else [],
+            "questions": question_list,
             "events": selectors.public_timeline(disclosure),
             "latest": latest[0] if latest else None,
-            "latest_html": render_answers(latest[1]) if latest else "",
+            "latest_html": render_answers(latest[1], questions) if latest else "",
             "earlier": list(reversed(earlier)),
             "records": selectors.public_records(disclosure),
             "days_open": selectors.days(disclosure.open_for),
