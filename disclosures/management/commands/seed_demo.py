@@ -14,6 +14,7 @@ from disclosures.deadlines import add_working_days, today_in_japan
 from disclosures.demo import demo_answers
 from disclosures.models import DisclosureRequest, Section
 from disclosures.services import requests as services
+from disclosures.services.publication import approve_publication
 from disclosures.services.requests import QuestionInput, RequestDraft
 from disclosures.services.responses import draft_for, save_draft
 from disclosures.states import EscalationAction
@@ -82,20 +83,27 @@ SCENARIOS = [
         "tsubasa-vision",
         "Tsubasa Gen",
         "0.9",
-        [(1, "issue"), (2, "acknowledge"), (12, "submit"), (14, "start_review"), (16, "accept")],
+        [(1, "issue"), (2, "acknowledge"), (12, "submit"), (14, "start_review"), (16, "accept"), (17, "publish")],
     ),
     (
         "kumo-labs",
         "KumoMotion",
         "2.5",
-        [(1, "issue"), (3, "acknowledge"), (19, "submit"), (21, "start_review"), (24, "find_insufficient")],
+        [
+            (1, "issue"),
+            (3, "acknowledge"),
+            (19, "submit"),
+            (21, "start_review"),
+            (24, "find_insufficient"),
+            (25, "publish"),
+        ],
     ),
     ("hoshizora-ai", "Hoshi Sketch", "1.0", [(1, "issue"), (6, "decline")]),
     (
         "tsubasa-vision",
         "Tsubasa Motion",
         "0.5",
-        [(1, "issue"), (8, "decline"), (12, "escalate")],
+        [(1, "issue"), (8, "decline"), (12, "escalate"), (13, "publish")],
     ),
     (
         "kumo-labs",
@@ -123,6 +131,8 @@ def _run_step(request: DisclosureRequest, step: str, users: dict[str, User]) -> 
             return services.acknowledge_request(request=request, by=responder)
         case "submit":
             answers = demo_answers()
+            answers["provider"]["legal_name"] = request.developer.name_en
+            answers["provider"]["model_names"] = [f"{request.model_name} {request.model_version}"]
             answers["questions"] = {
                 str(q.position): {"answer": QUESTION_ANSWER, "tier": "public", "reason": ""}
                 for q in request.questions.all()
@@ -162,6 +172,8 @@ def _run_step(request: DisclosureRequest, step: str, users: dict[str, User]) -> 
             )
         case "close":
             return services.close_request(request=request, by=official, message="追加の対応は行いません。")
+        case "publish":
+            return approve_publication(request=request, by=users["supervisor"]).request
         case "withdraw":
             return services.withdraw_request(
                 request=request, by=official, reasons="対象モデルの提供終了のため取り下げます。"
