@@ -25,6 +25,7 @@ from disclosures.models import AuditEvent, Record, RecordJob, RecordKind, Varian
 from disclosures.records.errors import TRANSIENT_ERRORS
 from disclosures.records.render import answer_blocks, render_pdf
 from disclosures.records.signing import sign_pdf, signing_key
+from disclosures.services.audit import record_event
 from disclosures.services.log import append_to_log
 from disclosures.states import MINISTRY, Action
 from portal.accounts.models import User
@@ -277,6 +278,7 @@ def retry_record_job(*, job: RecordJob, by: User) -> RecordJob:
             status=RecordJob.Status.PENDING, updated_at=timezone.now()
         )
         if updated:
+            record_event(action="retry_record", actor=by, request=job.request, data={"job": str(job.public_id)})
             transaction.on_commit(lambda: _enqueue([job.pk]))
     job.refresh_from_db()
     return job

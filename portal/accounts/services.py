@@ -77,3 +77,13 @@ def revoke_api_tokens(*, user: User) -> int:
     (e.g. `ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())`).
     """
     return 0
+
+
+def update_account(*, user: User, first_name: str, last_name: str, preferred_language: str) -> User:
+    """A person's own details: their name and the language of the portal's pages and emails to them."""
+    user.first_name = first_name
+    user.last_name = last_name
+    user.preferred_language = preferred_language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "preferred_language"])
+    return user

@@ -6,13 +6,14 @@ from django.utils.translation import gettext as _
 
 from portal.accounts import twofactor
 from portal.accounts.forms import AccountForm
+from portal.accounts.services import update_account
 
 
 @login_required
 def account(request):
     form = AccountForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        update_account(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your account was saved."))
         response = redirect("account")
         response.set_cookie("django_language", form.instance.preferred_language, samesite="Lax")

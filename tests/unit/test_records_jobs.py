@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from disclosures import tasks
-from disclosures.models import Record, RecordJob
+from disclosures.models import AuditEvent, Record, RecordJob
 from disclosures.services import records as record_services
 from disclosures.services.records import run_record_job, sweep_record_jobs
 from disclosures.services.requests import issue_request
@@ -114,6 +114,25 @@ def test_an_official_retries_a_failed_record_and_it_is_produced(draft, official,
         retry_record_job(job=row.job, by=official)
     (row,) = records_for_request(draft)
     assert row.record is not None and row.log_index == 0
+    assert AuditEvent.objects.filter(action="retry_record", request=draft, actor=official).count() == 1
+
+
+def test_a_developer_cannot_retry_a_record(draft, official, submitter, django_capture_on_commit_callbacks):
+    from django.core.exceptions import PermissionDenied
+
+    from disclosures.selectors.records import records_for_request
+    from disclosures.services.records import retry_record_job
+
+    with (
+        mock.patch.object(record_services, "render_pdf", side_effect=ValueError("bad template")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        issue_request(request=draft, by=official)
+    (row,) = records_for_request(draft)
+    with pytest.raises(PermissionDenied):
+        retry_record_job(job=row.job, by=submitter)
+    row.job.refresh_from_db()
+    assert row.job.status == RecordJob.Status.FAILED
 
 
 def test_the_complete_pdf_is_downloadable_by_the_parties_only(issued_request, official, responder):
