@@ -257,3 +257,31 @@ def test_the_timeline_shows_days_open_and_overdue_per_stage(client, official):
         response = client.get(reverse("official:request_detail", args=[request.public_id]))
     issued_stage = next(s for s in response.context["stages"] if s.state == State.ISSUED)
     assert (issued_stage.days_open, issued_stage.days_overdue) == (8, 3)
+
+
+@pytest.mark.django_db
+def test_the_developer_reaches_the_answer_form_from_the_request_and_submits_there(client, responder, submitter):
+    request = DisclosureRequestFactory(state=State.ACKNOWLEDGED, developer=responder.organisation)
+    login(client, responder)
+    page = client.get(reverse("developer:request_detail", args=[request.public_id]))
+    assert reverse("developer:answers", args=[request.public_id]) in page.text
+    login(client, submitter)
+    page = client.get(reverse("developer:request_detail", args=[request.public_id]))
+    # Submission is offered on the answer page, which lists what is missing, not as a bare button here.
+    assert reverse("developer:request_transition", args=[request.public_id, "submit"]) not in page.text
+    assert reverse("developer:request_transition", args=[request.public_id, "decline"]) in page.text
+
+
+@pytest.mark.django_db
+def test_the_official_reaches_the_review_and_each_version_from_the_request(client, official, submitter):
+    from disclosures.services.requests import submit_response
+
+    request = DisclosureRequestFactory(
+        state=State.ISSUED, developer=submitter.organisation, ministry=official.organisation
+    )
+    give_complete_draft(request)
+    submit_response(request=request, by=submitter)
+    login(client, official)
+    page = client.get(reverse("official:request_detail", args=[request.public_id]))
+    assert reverse("official:review", args=[request.public_id]) in page.text
+    assert reverse("official:version", args=[request.public_id, 1]) in page.text
