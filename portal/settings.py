@@ -295,6 +295,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "portal.accounts.audit.api_exception_handler",
+    # Open data is for everyone, but one client must not starve the rest (keyed by address, or by user).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": f"{env_int('API_ANON_REQUESTS_PER_MINUTE', 120, minimum=1)}/minute",
+        "user": f"{env_int('API_USER_REQUESTS_PER_MINUTE', 600, minimum=1)}/minute",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Article 16 disclosure portal API",
