@@ -133,7 +133,10 @@ def test_a_cached_index_page_is_served_without_queries_until_a_state_change(clie
     client.get(reverse("public:index"))
 
     with django_assert_num_queries(0):
-        client.get(reverse("public:index"))
+        cached = client.get(reverse("public:index"))
+    # The cached body is still markup, not escaped text.
+    assert f">{request.reference}</a>" in cached.content.decode()
+    assert "&lt;table" not in cached.content.decode()
 
     from disclosures.services.publication import bump_public_version
 
