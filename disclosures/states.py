@@ -112,6 +112,12 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# Of the messages written with a transition only decline reasons are public ("comply or explain").
+# Clarification points, review remarks and withdrawal reasons may quote confidential answers, so they
+# stay between the two parties: off the public timeline and out of public record PDFs.
+PUBLIC_MESSAGE_ACTIONS = frozenset({Action.DECLINE})
+
+
 def transitions_from(state: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if state in t.sources]
 

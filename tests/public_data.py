@@ -80,3 +80,9 @@ def version(request: DisclosureRequest, answers: dict, *, number: int = 1, sourc
 
 def clear_page_cache() -> None:
     cache.clear()
+
+
+def references(response) -> list[str]:
+    """The reference numbers of all requests that a page shows, sorted."""
+    body = response.content.decode()
+    return sorted(r for r in DisclosureRequest.objects.values_list("reference", flat=True) if r in body)

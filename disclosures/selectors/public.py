@@ -30,9 +30,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from disclosures.deadlines import today_in_japan
-from disclosures.models import AuditEvent, DisclosureRequest, Publication
+from disclosures.models import AuditEvent, DisclosureRequest, Publication, Record, ResponseVersion
+from disclosures.models.record import RecordKind, Variant
 from disclosures.selectors.requests import overdue_q
-from disclosures.states import OPEN_STATES, TRANSITIONS, Action, State
+from disclosures.states import OPEN_STATES, PUBLIC_MESSAGE_ACTIONS, TRANSITIONS, Action, State
 from portal.accounts.models import Organisation
 
 # Actions shown on the public timeline (never "create": when a draft was started is internal).
@@ -183,9 +184,7 @@ def public_timeline(request: DisclosureRequest) -> list[PublicEvent]:
                 at=event.created_at,
                 organisation=event.organisation.name if event.organisation else "",
                 deadline=event.deadline,
-                # Of the messages, only decline reasons are public ("comply or explain"); clarification
-                # points and review notes may quote confidential answers.
-                reasons=event.message if event.action == Action.DECLINE else "",
+                reasons=event.message if event.action in PUBLIC_MESSAGE_ACTIONS else "",
                 action_taken=event.action_taken_label if event.action == Action.ESCALATE else "",
             )
         )
@@ -207,15 +206,8 @@ def public_version(request: DisclosureRequest):
     return versions[-1] if versions else None
 
 
-def _submitted_versions(request: DisclosureRequest) -> list:
-    try:
-        from disclosures.models.response import ResponseVersion
-    except ImportError:  # issue 4 not merged yet
-        return []
-    versions = ResponseVersion.objects.filter(request=request)
-    if hasattr(ResponseVersion, "submitted_at"):
-        versions = versions.filter(submitted_at__isnull=False)
-    return list(versions.order_by("number"))
+def _submitted_versions(request: DisclosureRequest) -> list[ResponseVersion]:
+    return list(ResponseVersion.objects.filter(request=request).order_by("number"))
 
 
 def public_versions(request: DisclosureRequest) -> list[tuple[object, dict]]:
@@ -259,10 +251,6 @@ def public_versions_unchecked(request: DisclosureRequest) -> list[tuple[object, 
 
 def public_records(request: DisclosureRequest) -> list:
     """Public PDFs of the request with their log entries; request and submission records wait for publication."""
-    try:
-        from disclosures.models.record import Record, RecordKind, Variant
-    except ImportError:
-        return []
     if request.issued_at is None or request.state == State.DRAFT:
         return []  # a draft withdrawn before issue has a decision record, but it never was public
     records = Record.objects.filter(request=request, variant=Variant.PUBLIC).select_related("log_entry")

@@ -27,7 +27,7 @@ from disclosures.records.render import answer_blocks, render_pdf
 from disclosures.records.signing import sign_pdf, signing_key
 from disclosures.services.audit import record_event
 from disclosures.services.log import append_to_log
-from disclosures.states import MINISTRY, Action
+from disclosures.states import MINISTRY, PUBLIC_MESSAGE_ACTIONS, Action
 from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,9 @@ def schedule_records(*, event: AuditEvent) -> list[RecordJob]:
     variants = [Variant.PUBLIC]
     if kind == RecordKind.SUBMISSION:
         version_number = event.data["version"]
+        variants = [Variant.PUBLIC, Variant.COMPLETE]
+    elif event.message and event.action not in PUBLIC_MESSAGE_ACTIONS:
+        # The parties' record carries the message; the public one says only that there was one.
         variants = [Variant.PUBLIC, Variant.COMPLETE]
     jobs = []
     for variant in variants:
@@ -208,6 +211,10 @@ def record_context(job: RecordJob, *, answers: dict | None = None) -> dict:
         "kind_en": kind_en,
         "request": request,
         "event": event,
+        "message": event.message if job.variant == Variant.COMPLETE or event.action in PUBLIC_MESSAGE_ACTIONS else "",
+        "message_withheld": bool(event.message)
+        and job.variant == Variant.PUBLIC
+        and event.action not in PUBLIC_MESSAGE_ACTIONS,
         "version_number": job.version_number,
         "is_public": job.variant == Variant.PUBLIC,
         "legal_basis_ja": legal_basis_ja,

@@ -23,7 +23,7 @@ def download(request, public_id):
         )
     response = FileResponse(record.file.open("rb"), content_type="application/pdf", as_attachment=True)
     response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
-    response["Cache-Control"] = "private, no-store" if record.variant != "public" else "public, max-age=3600"
+    response["Cache-Control"] = "private, no-store" if record.variant != Variant.PUBLIC else "public, max-age=3600"
     return response
 
 

@@ -11,16 +11,18 @@ from disclosures.services.audit import record_read
 from disclosures.states import DEVELOPER, MINISTRY
 
 
-def _party(request):
-    # Each side opens these pages under its own URLs only (/official/... or /developer/...).
-    roles = MINISTRY if request.resolver_match.namespace == "official" else DEVELOPER
+def _party(request) -> str:
+    """The side whose URLs were used ("official" or "developer"); each side opens only its own."""
+    audience = request.resolver_match.namespace
+    roles = MINISTRY if audience == "official" else DEVELOPER
     if not request.user.has_role(*roles):
         raise PermissionDenied
+    return audience
 
 
 @login_required
-def compare(request, public_id, audience: str):
-    _party(request)
+def compare(request, public_id):
+    audience = _party(request)
     disclosure = get_request_for(request.user, public_id)
     versions = list(selectors.versions_of(disclosure))
     old = new = None
@@ -50,8 +52,8 @@ def compare(request, public_id, audience: str):
 
 
 @login_required
-def version_detail(request, public_id, number: int, audience: str):
-    _party(request)
+def version_detail(request, public_id, number: int):
+    audience = _party(request)
     disclosure = get_request_for(request.user, public_id)
     version = selectors.get_version(disclosure, number)
     record_read(http_request=request, disclosure=disclosure, what="answers", data={"version": version.number})

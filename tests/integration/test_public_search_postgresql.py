@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from tests.public_data import clear_page_cache, issued, publish
+from tests.public_data import clear_page_cache, issued, publish, references
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -13,13 +13,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 def _fresh_page_cache():
     # Public pages are cached in Redis here; a page cached by an earlier run must not answer.
     clear_page_cache()
-
-
-def references(response) -> list[str]:
-    from disclosures.models import DisclosureRequest
-
-    body = response.content.decode()
-    return sorted(r for r in DisclosureRequest.objects.values_list("reference", flat=True) if r in body)
 
 
 def test_postgresql_full_text_search_matches_words_of_published_text_only(client):

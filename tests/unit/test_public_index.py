@@ -5,7 +5,7 @@ from django.utils import timezone
 from disclosures.models import LegalBasis
 from disclosures.states import State
 from tests.factories import DeveloperFactory, DisclosureRequestFactory, MinistryFactory
-from tests.public_data import answered, clear_page_cache, issued, publish
+from tests.public_data import answered, clear_page_cache, issued, publish, references
 
 
 @pytest.fixture(autouse=True)
@@ -13,13 +13,6 @@ def _fresh_cache():
     clear_page_cache()
     yield
     clear_page_cache()
-
-
-def references(response) -> list[str]:
-    from disclosures.models import DisclosureRequest
-
-    body = response.content.decode()
-    return sorted(r for r in DisclosureRequest.objects.values_list("reference", flat=True) if r in body)
 
 
 def test_index_lists_issued_requests_but_never_drafts_or_requests_withdrawn_before_issue(client, db):

@@ -128,6 +128,42 @@ def test_records_show_field_labels_and_choice_labels_and_confidentiality_only_in
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_clarification_message_reaches_only_the_parties_record_never_the_public_one(official):
+    from datetime import timedelta
+
+    from disclosures.deadlines import today_in_japan
+    from disclosures.selectors.public import public_records
+    from disclosures.services.requests import request_clarification
+
+    request = DisclosureRequestFactory(ministry=official.organisation, state=State.UNDER_REVIEW)
+    points = "学習データ提供元クモ出版との契約条件を説明してください。"
+    request_clarification(request=request, by=official, points=points, deadline=today_in_japan() + timedelta(days=10))
+
+    public = Record.objects.get(request=request, kind="decision", variant=Variant.PUBLIC)
+    complete = Record.objects.get(request=request, kind="decision", variant=Variant.COMPLETE)
+    _pages, public_text = pdf_text(read(public))
+    _pages, complete_text = pdf_text(read(complete))
+    assert "クモ出版" not in public_text
+    assert "The message was sent to the two parties only." in public_text
+    assert "クモ出版" in complete_text
+    assert [r.pk for r in public_records(request)] == [public.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decline_reasons_are_public_in_the_decision_record(submitter, official):
+    from disclosures.services.requests import decline_request
+
+    request = DisclosureRequestFactory(
+        ministry=official.organisation, developer=submitter.organisation, state=State.ISSUED
+    )
+    decline_request(request=request, by=submitter, reasons="当該モデルは国内で提供していません。")
+
+    (record,) = Record.objects.filter(request=request, kind="decision")
+    assert record.variant == Variant.PUBLIC
+    assert "当該モデルは国内で提供していません。" in pdf_text(read(record))[1]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_submission_without_confidential_answers_gets_one_public_pdf(issued_request, submitter):
     public_only = {"questions": {"1": {"tier": "public", "answer": PUBLIC_SENTENCE}}}
     submit_version(issued_request, submitter, public_only)

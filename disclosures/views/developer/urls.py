@@ -16,9 +16,8 @@ urlpatterns = [
     path(
         "requests/<uuid:public_id>/versions/<int:number>/",
         versions.version_detail,
-        {"audience": "developer"},
         name="version",
     ),
-    path("requests/<uuid:public_id>/compare/", versions.compare, {"audience": "developer"}, name="compare"),
+    path("requests/<uuid:public_id>/compare/", versions.compare, name="compare"),
     path("requests/<uuid:public_id>/<slug:action>/", requests.request_transition, name="request_transition"),
 ]

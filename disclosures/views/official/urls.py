@@ -18,9 +18,8 @@ urlpatterns = [
     path(
         "requests/<uuid:public_id>/versions/<int:number>/",
         versions.version_detail,
-        {"audience": "official"},
         name="version",
     ),
-    path("requests/<uuid:public_id>/compare/", versions.compare, {"audience": "official"}, name="compare"),
+    path("requests/<uuid:public_id>/compare/", versions.compare, name="compare"),
     path("requests/<uuid:public_id>/<slug:action>/", requests.request_transition, name="request_transition"),
 ]
