@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin
 SYSTEM_PACKAGES := gettext fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium
 PORT ?= 8000
 
-.PHONY: run test test-integration test-e2e bench lint format messages system-deps venv migrate worker beat
+.PHONY: run serve test test-integration test-e2e bench lint format messages system-deps venv migrate worker beat
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -38,6 +38,13 @@ migrate: messages
 run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production run: gunicorn, a worker per queue and one beat under honcho (Procfile), against
+# DATABASE_URL and REDIS_URL. Ctrl-C or SIGTERM shuts down gracefully (README, "Running in production").
+serve: messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m portal.serve
 
 test: messages
 	$(PY) -m pytest -q

@@ -1,8 +1,10 @@
 """Atom feed of new public records and decisions on issued requests."""
 
 from django.contrib.syndication.views import Feed
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from disclosures.selectors.public import feed_events
@@ -26,6 +28,7 @@ class PublicDecisionsFeed(Feed):
         return gettext("Publication approved") if event.action == "approve_publication" else str(event.action_label)
 
     def item_description(self, event):
+        # Atom's <summary type="html"> is read as HTML: every part is escaped, lines are joined with <br>.
         parts = [
             f"{event.request.ministry.name} → {event.request.developer.name}",
             f"{event.request.model_name} {event.request.model_version}".strip(),
@@ -34,7 +37,7 @@ class PublicDecisionsFeed(Feed):
             parts.append(f"{self.item_label(event)}: {event.organisation.name}")
         if event.action == "decline" and event.message:
             parts.append(event.message)
-        return "\n".join(parts)
+        return format_html_join("<br>", "{}", ((linebreaksbr(part),) for part in parts if part))
 
     def item_link(self, event):
         return reverse("public:request_detail", args=[event.request.reference]) + f"#event-{event.pk}"

@@ -3,20 +3,34 @@
 Every filter is a GET parameter, so any combination is a shareable URL.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disclosures.models import DisclosureRequest, LegalBasis
-from disclosures.selectors.public import search_requests
+from disclosures.selectors.public import public_developers, search_requests
 from disclosures.selectors.requests import overdue_q
 from disclosures.states import State
 from portal.accounts.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Dates a filter accepts: wide enough for any request, narrow enough that a day more or a time zone
+# shift never leaves the range of a datetime (0001-01-01 and 9999-12-31 would overflow).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+MAX_DAYS_OPEN = 36_500
+
+
+def _date_filter(**kwargs) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        widget=DATE, validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)], **kwargs
+    )
+
+
 PUBLIC_STATES = [(value, label) for value, label in State.choices if value != State.DRAFT]
 
 
@@ -27,7 +41,7 @@ def _start_of_day(day) -> datetime:
 class PublicRequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     developer = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.DEVELOPER).only("slug", "name_ja", "name_en"),
+        queryset=public_developers().only("slug", "name_ja", "name_en"),
         to_field_name="slug",
         label=_("AI developer"),
         empty_label=_("Any"),
@@ -41,15 +55,16 @@ class PublicRequestFilter(django_filters.FilterSet):
     )
     legal_basis = django_filters.ChoiceFilter(choices=LegalBasis.choices, label=_("Legal basis"), empty_label=_("Any"))
     state = django_filters.ChoiceFilter(choices=PUBLIC_STATES, label=_("State"), empty_label=_("Any"))
-    issued_from = django_filters.DateFilter(method="filter_issued_from", label=_("Issued from"), widget=DATE)
-    issued_to = django_filters.DateFilter(method="filter_issued_to", label=_("Issued until"), widget=DATE)
-    deadline_from = django_filters.DateFilter(
-        field_name="deadline", lookup_expr="gte", label=_("Deadline from"), widget=DATE
+    issued_from = _date_filter(method="filter_issued_from", label=_("Issued from"))
+    issued_to = _date_filter(method="filter_issued_to", label=_("Issued until"))
+    deadline_from = _date_filter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
+    deadline_to = _date_filter(field_name="deadline", lookup_expr="lte", label=_("Deadline until"))
+    min_days_open = django_filters.NumberFilter(
+        method="filter_min_days_open",
+        label=_("Open at least (days)"),
+        min_value=0,
+        max_value=MAX_DAYS_OPEN,
     )
-    deadline_to = django_filters.DateFilter(
-        field_name="deadline", lookup_expr="lte", label=_("Deadline until"), widget=DATE
-    )
-    min_days_open = django_filters.NumberFilter(method="filter_min_days_open", label=_("Open at least (days)"))
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label=_("Overdue"),
@@ -98,3 +113,12 @@ class PublicRequestFilter(django_filters.FilterSet):
         if ordering and not {"reference", "-reference"} & set(ordering):
             queryset = queryset.order_by(*ordering, "-reference")
         return queryset
+
+
+def filter_errors(filterset: django_filters.FilterSet) -> str:
+    """The errors of an invalid filter, one line per field, in the reader's language."""
+    form = filterset.form
+    return "\n".join(
+        f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )

@@ -118,6 +118,14 @@ TRANSITIONS: dict[str, Transition] = {
 PUBLIC_MESSAGE_ACTIONS = frozenset({Action.DECLINE})
 
 
+def stays_in_ministry(*, action: str, from_state: str) -> bool:
+    """Whether only the ministry ever hears of this move: drafting, and anything done to a draft but issuing it.
+
+    A draft never left the ministry, so withdrawing it sends no mail and makes no record and no log entry.
+    """
+    return action == Action.CREATE or (from_state == State.DRAFT and action != Action.ISSUE)
+
+
 def transitions_from(state: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if state in t.sources]
 

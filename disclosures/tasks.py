@@ -4,17 +4,21 @@ from celery import Task, shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
-from disclosures.models import AuditEvent
 from disclosures.records.errors import TRANSIENT_ERRORS
 
 
-@shared_task(name="disclosures.notify_transition", ignore_result=True)
-def notify_transition(event_id: int) -> None:
-    from disclosures.services.notifications import notify_of_transition
+@shared_task(name="disclosures.send_outbox_mail", ignore_result=True, acks_late=True)
+def send_outbox_mail(mail_id: int) -> None:
+    from disclosures.services.notifications import send_outbox_mail as run
 
-    event = AuditEvent.objects.select_related("request__developer", "request__ministry").filter(pk=event_id).first()
-    if event is not None and event.request is not None:
-        notify_of_transition(event=event)
+    run(mail_id)
+
+
+@shared_task(name="disclosures.drain_outbox", ignore_result=True)
+def drain_outbox() -> int:
+    from disclosures.services.notifications import drain_outbox as run
+
+    return run()
 
 
 @shared_task(name="disclosures.send_deadline_reminders", ignore_result=True)
@@ -66,6 +70,23 @@ def sweep_record_jobs() -> int:
     from disclosures.services.records import sweep_record_jobs as run
 
     return run()
+
+
+@shared_task(
+    name="disclosures.integrate_log",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def integrate_log() -> int:
+    from disclosures.services.log import integrate_pending_entries
+
+    return integrate_pending_entries()
 
 
 @worker_ready.connect

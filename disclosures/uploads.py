@@ -4,12 +4,14 @@ The one place that judges uploads: the type comes from the file's first bytes, n
 the browser's Content-Type, and the name's extension must agree with it. Office documents are opened
 as the zip files they are: a workbook with hidden or very hidden sheets, a document with hidden text,
 or either with macros is refused, because hidden content would slip past the confidentiality review.
+A PDF with JavaScript is refused too: officials open these files, and a PDF has no business running code.
 """
 
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -21,7 +23,6 @@ class UploadVerdict:
     kind: str = ""  # pdf, png, jpeg, gif, webp, csv, text, xlsx, docx
     content_type: str = ""
     reason: str = ""  # why it was refused, for the uploader
-    warnings: tuple[str, ...] = field(default=())
 
     def __bool__(self) -> bool:
         return self.accepted
@@ -68,6 +69,15 @@ MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XML_PART = 20 * 1024 * 1024
 
 HIDDEN_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*\bstate\s*=\s*[\"'](hidden|veryHidden)[\"']")
+# A PDF name token (the text after "/"): names may spell a character as #xx, so /J#53 is /JS.
+PDF_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*)")
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_SCRIPT_NAMES = {b"JS", b"JavaScript"}
+# Dictionaries hidden in compressed object streams are inflated, within this bound (a bomb is refused).
+PDF_STREAM = re.compile(rb"stream\r?\n")
+MAX_PDF_INFLATED = 200 * 1024 * 1024
+PDF_CHUNK = 64 * 1024
+
 # <w:vanish/> hides text, unless it says w:val="0"/"false".
 HIDDEN_TEXT = re.compile(rb"<(?:\w+:)?vanish\b(?![^>]*\bval\s*=\s*[\"'](?:0|false|off)[\"'])[^>]*>")
 
@@ -134,10 +144,61 @@ def inspect_upload(name: str, data: bytes) -> UploadVerdict:
         actual = expected
     if actual != expected:
         return _refuse(_("The file's content does not match its name (.%(extension)s).") % {"extension": extension})
-    warnings = ()
-    if actual == "pdf" and (b"/JavaScript" in data or b"/JS" in data):
-        warnings = ("pdf_javascript",)
-    return UploadVerdict(accepted=True, kind=actual, content_type=CONTENT_TYPES[actual], warnings=warnings)
+    if actual == "pdf":
+        try:
+            scripted = _pdf_has_javascript(data)
+        except ValueError:
+            return _refuse(_("The file expands to more than the portal accepts."), kind="pdf")
+        if scripted:
+            return _refuse(
+                _(
+                    "PDF files with JavaScript are not accepted. Save or print the document as a new PDF "
+                    "without scripts, then upload it again."
+                ),
+                kind="pdf",
+            )
+    return UploadVerdict(accepted=True, kind=actual, content_type=CONTENT_TYPES[actual])
+
+
+def _has_script_name(data: bytes) -> bool:
+    for match in PDF_NAME.finditer(data):
+        name = match.group(1)
+        if b"#" in name:
+            name = PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        if name in PDF_SCRIPT_NAMES:
+            return True
+    return False
+
+
+def _pdf_has_javascript(data: bytes) -> bool:
+    """Whether any dictionary names JavaScript (/JS, /S /JavaScript, the /JavaScript name tree).
+
+    Read from the bytes, not through a parser, so a damaged cross-reference table hides nothing; the
+    Flate-compressed streams (object streams among them, where dictionaries can hide) are inflated and
+    read the same way. ValueError when they inflate to more than MAX_PDF_INFLATED.
+    """
+    if _has_script_name(data):
+        return True
+    view, budget = memoryview(data), MAX_PDF_INFLATED
+    for match in PDF_STREAM.finditer(data):
+        inflater, position, parts = zlib.decompressobj(), match.end(), []
+        # Fed in chunks until zlib reaches the stream's end: no /Length or "endstream" is trusted, and
+        # what is read and inflated counts against one budget, so no file makes this slow or large.
+        while not inflater.eof and position < len(data):
+            chunk = view[position : position + PDF_CHUNK]
+            try:
+                parts.append(inflater.decompress(chunk, budget + 1))
+            except zlib.error:
+                break  # not Flate (an image, a font in another filter) or damaged: nothing to read in it
+            if inflater.unconsumed_tail:
+                raise ValueError("inflates too far")
+            budget -= len(chunk) - len(inflater.unused_data) + len(parts[-1])
+            if budget < 0:
+                raise ValueError("inflates too far")
+            position += len(chunk)
+        if parts and _has_script_name(b"".join(parts)):
+            return True
+    return False
 
 
 def _inspect_office(expected: str, data: bytes) -> UploadVerdict:

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from portal.env import env_bool, env_choice, env_int, env_list, env_str
+from portal.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,7 +22,14 @@ PRODUCTION = DJANGO_ENV == "production"
 
 if PRODUCTION:
     # The records' signing key is a secret too: production never falls back to a generated one.
-    required = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "RECORD_SIGNING_PKCS12")
+    required = (
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "RECORD_SIGNING_PKCS12",
+        "LOG_SIGNING_KEY",
+        "PORTAL_BASE_URL",
+    )
     missing = [name for name in required if env_str(name) is None]
     if missing:
         raise ImproperlyConfigured(f"Production needs these environment variables: {', '.join(missing)}.")
@@ -31,6 +39,12 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and any("*" in host for host in ALLOWED_HOSTS):
+    # A wildcard lets any Host header through, and with it forged links and cache entries.
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the portal's host names in production, not a wildcard ('*'); "
+        "use a leading dot ('.example.jp') for a domain and its subdomains."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Files the portal writes (SQLite database, uploads, records, the development signing key).
@@ -40,6 +54,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 INSTALLED_APPS = [
     "portal.accounts",
     "disclosures",
+    "concerns",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one JSON log line per request, with a request id that follows into the tasks it schedules.
+    "portal.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -151,6 +168,30 @@ STORAGES = {
     },
 }
 
+# Records and attachments in a private S3-compatible bucket (MinIO, a cloud bucket) when one is named.
+# Files are still served only through the permission-checked views, which stream them; the signed URLs
+# the storage could make expire after STORAGE_S3_SIGNED_URL_SECONDS and no page links to one.
+# Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role).
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL"),
+            "region_name": env_str("STORAGE_S3_REGION"),
+            "location": env_str("STORAGE_S3_PREFIX", ""),
+            "addressing_style": env_choice("STORAGE_S3_ADDRESSING_STYLE", "path", ("path", "virtual", "auto")),
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("STORAGE_S3_SIGNED_URL_SECONDS", 60, minimum=1),
+            "file_overwrite": False,
+            # A file being streamed is held in memory up to this size, then in a temporary file.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+
 # Email (Django 6.1 mailers). EMAIL_BACKEND is a backend's dotted path; the options follow its kind.
 EMAIL_BACKEND_PATH = env_str(
     "EMAIL_BACKEND",
@@ -170,7 +211,12 @@ else:
     _MAIL_OPTIONS = {}
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Article 16 portal <no-reply@article16.example.jp>")
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Every link in an email starts with this, never with the Host header of the request that caused the mail.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Password-reset mails per hour for one entered email address (whether or not it has an account, so the
+# limit says nothing about which addresses do) and for one client address.
+PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = env_int("PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", 3, minimum=1)
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 10, minimum=1)
 
 # Cache and Celery: Redis when configured; otherwise a local cache and tasks run in-process
 # (after the transaction commits, exactly as a worker would see them).
@@ -190,6 +236,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Logs are JSON lines from portal.logging, in every process (the worker must not install its own).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# On SIGTERM (remapped to a soft shutdown by `make serve` and compose.yaml) a worker lets its tasks run
+# this long, then cancels them; being acknowledged late, they go back to the broker for another worker.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = float(env_int("WORKER_SHUTDOWN_TIMEOUT", 20, minimum=0))
+CELERY_WORKER_ENABLE_SOFT_SHUTDOWN_ON_IDLE = True
+# Beat notes each run in the cache, for the operator page.
+CELERY_BEAT_SCHEDULER = "portal.operations.beat:RecordingScheduler"
+# How long /readyz and the operator page wait for workers to answer.
+WORKER_PING_TIMEOUT_MS = env_int("WORKER_PING_TIMEOUT_MS", 1000, minimum=50)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
@@ -207,7 +263,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "disclosures.sweep_record_jobs",
         "schedule": env_int("RECORD_SWEEP_INTERVAL", 300, minimum=10),
     },
+    "integrate-log": {
+        "task": "disclosures.integrate_log",
+        "schedule": env_int("LOG_INTEGRATE_INTERVAL", 30, minimum=1),
+    },
+    "drain-outbox": {
+        "task": "disclosures.drain_outbox",
+        "schedule": env_int("OUTBOX_DRAIN_INTERVAL", 60, minimum=5),
+    },
+    # Rights holders: watch-term matches and concern changes, at most one email a day each.
+    "concern-digests": {
+        "task": "concerns.send_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
+# Working days the ministry gives itself to triage a rights holder's concern.
+CONCERN_TRIAGE_WORKING_DAYS = env_int("CONCERN_TRIAGE_WORKING_DAYS", 10, minimum=1)
+# Transition mails go through the outbox; a mail the server keeps refusing is failed after this many tries.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 # PDF rendering is the heavy work: it has its own queue, so its workers scale out separately.
 CELERY_TASK_ROUTES = {"disclosures.render_record": {"queue": "pdf"}}
 
@@ -220,6 +293,17 @@ RECORD_TSA_URL = env_str("RECORD_TSA_URL")
 RECORD_JOB_STALE_SECONDS = env_int("RECORD_JOB_STALE_SECONDS", 600, minimum=1)
 RECORD_RENDER_SOFT_TIME_LIMIT = env_int("RECORD_RENDER_SOFT_TIME_LIMIT", 90, minimum=1)
 RECORD_RENDER_TIME_LIMIT = env_int("RECORD_RENDER_TIME_LIMIT", 120, minimum=2)
+# The public log: its own Ed25519 key (never the records key; a development key is made under
+# DATA_DIR/signing/ on first use, refused in production), the checkpoint origin (the log's URL prefix
+# without scheme), the pinned verifier key for an auditor who holds no private key, and the witnesses
+# (cosignature/v1 verifier keys, comma-separated) whose cosignatures the log accepts and shows.
+LOG_SIGNING_KEY = env_str("LOG_SIGNING_KEY")
+LOG_ORIGIN = env_str("LOG_ORIGIN", PORTAL_BASE_URL.split("://", 1)[-1] + "/log")
+LOG_VERIFIER_KEY = env_str("LOG_VERIFIER_KEY")
+LOG_WITNESSES = env_list("LOG_WITNESSES", [])
+# Entries sequenced per checkpoint at most, and how often beat runs the sequencer as a safety net.
+LOG_BATCH_SIZE = env_int("LOG_BATCH_SIZE", 1000, minimum=1)
+LOG_INTEGRATE_INTERVAL = env_int("LOG_INTEGRATE_INTERVAL", 30, minimum=1)
 VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # Requests
@@ -231,6 +315,9 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the language cookie.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -247,12 +334,15 @@ SECURE_CSP = {
 }
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe these over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # Sessions end after this much inactivity (ministry staff hold confidential answers, so theirs is
 # shorter) and, whatever the activity, this long after sign-in.
@@ -279,6 +369,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# The address django-axes records with each attempt: the same one definition as the audit trail's.
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.net.client_ip"
 
 # Upload limits at the application (a file's own limit is ATTACHMENT_MAX_BYTES); the web server
 # caps whole request bodies too (docs/deploy.md). DATA_UPLOAD_MAX_MEMORY_SIZE bounds a request body
@@ -288,6 +380,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 
 # API
+# How many proxies in front of the portal append to X-Forwarded-For. 0: the header is ignored and the client
+# is REMOTE_ADDR. The audit log, the throttles and the API all read the address from portal.accounts.net.
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -297,12 +393,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.accounts.audit.api_exception_handler",
     # Open data is for everyone, but one client must not starve the rest (keyed by address, or by user).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "portal.throttling.AnonRateThrottle",
+        "portal.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": f"{env_int('API_ANON_REQUESTS_PER_MINUTE', 120, minimum=1)}/minute",
         "user": f"{env_int('API_USER_REQUESTS_PER_MINUTE', 600, minimum=1)}/minute",
+        # The public HTML pages and the CSV exports, per address (portal.throttling.throttled).
+        "public_page": f"{env_int('PUBLIC_PAGE_REQUESTS_PER_MINUTE', 120, minimum=1)}/minute",
+        "export": f"{env_int('EXPORT_REQUESTS_PER_MINUTE', 10, minimum=1)}/minute",
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -310,11 +410,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
-    # These narrate routine work at INFO (every sign-in, every render step); their warnings still show.
-    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools", "pyhanko")},
-}
+# JSON lines on standard error (portal/logging.py): one per request and per task, with the request id.
+LOG_FORMAT = env_choice("LOG_FORMAT", "json", ("json", "console"))
+LOGGING = logging_config(
+    level=env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")), log_format=LOG_FORMAT
+)

@@ -12,6 +12,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portal.example.jp",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
     "RECORD_SIGNING_PKCS12": "/etc/portal/records-signing.p12",
+    "LOG_SIGNING_KEY": "/etc/portal/log-signing.pem",
+    "PORTAL_BASE_URL": "https://portal.example.jp",
 }
 
 

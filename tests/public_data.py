@@ -6,7 +6,7 @@ from unittest import mock
 from django.core.cache import cache
 from django.utils import timezone
 
-from disclosures.models import AuditEvent, DisclosureRequest, Publication
+from disclosures.models import AuditEvent, DisclosureRequest, Publication, PublishedVersion
 from disclosures.models.response import DeclaredSource, ResponseVersion
 from disclosures.states import Action, State
 from portal.accounts.models import Role
@@ -49,22 +49,43 @@ def declined(request: DisclosureRequest, *, after_days: int, reasons: str, by=No
 
 
 def publish(request: DisclosureRequest) -> Publication:
+    """Approve the letter and every version submitted so far, as a supervisor's approval does."""
     supervisor = member(Role.SUPERVISOR, request.ministry)
     from disclosures.selectors.public import public_search_text
 
-    return Publication.objects.create(
-        request=request, approved_by=supervisor, approved_at=timezone.now(), search_text=public_search_text(request)
+    now = timezone.now()
+    publication = Publication.objects.create(request=request, approved_by=supervisor, approved_at=now)
+    approve_versions(request, by=supervisor)
+    publication.search_text = public_search_text(request)
+    publication.save(update_fields=["search_text"])
+    return publication
+
+
+def approve_versions(request: DisclosureRequest, *, by=None) -> None:
+    """Approve every version of an already published request that is not approved yet."""
+    by = by or member(Role.SUPERVISOR, request.ministry)
+    PublishedVersion.objects.bulk_create(
+        PublishedVersion(version=v, approved_by=by, approved_at=timezone.now())
+        for v in ResponseVersion.objects.filter(request=request, publication__isnull=True)
     )
 
 
-def version(request: DisclosureRequest, answers: dict, *, number: int = 1, sources: list[dict] = ()) -> ResponseVersion:
+def version(
+    request: DisclosureRequest, answers: dict, *, number: int = 1, sources: list[dict] = (), approved: bool = True
+) -> ResponseVersion:
+    """A submitted version with its declared sources; `approved` also approves its publication."""
     submitter = member(Role.SUBMITTER, request.developer)
     result = ResponseVersion.objects.create(request=request, number=number, answers=answers, submitted_by=submitter)
+    if approved:
+        supervisor = member(Role.SUPERVISOR, request.ministry)
+        PublishedVersion.objects.create(version=result, approved_by=supervisor, approved_at=timezone.now())
     DeclaredSource.objects.bulk_create(
         DeclaredSource(
             version=result,
+            request=request,
             position=index,
             answer_path=f"sources/{index}",
+            row_key=row.get("row_key", f"sources/{index}"),
             name=row["name"],
             kind=row.get("kind", ""),
             top_domains=row.get("top_domains", []),

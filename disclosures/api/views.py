@@ -32,12 +32,14 @@ class PublicRequestViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class PublicCompanyViewSet(viewsets.ViewSet):
-    """Figures per AI developer ("comply or explain")."""
+class PublicCompanyViewSet(viewsets.GenericViewSet):
+    """Figures per AI developer ("comply or explain"), paginated like every list of the API."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     serializer_class = serializers.CompanyFiguresSerializer
+    pagination_class = PageNumberPagination
+    filter_backends: list = []
 
     @extend_schema(
         parameters=[
@@ -51,9 +53,8 @@ class PublicCompanyViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         figures, _sort = selectors.sort_companies(selectors.company_figures(), request.query_params.get("sort", "name"))
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(figures, request, view=self)
-        return paginator.get_paginated_response(serializers.CompanyFiguresSerializer(page, many=True).data)
+        page = self.paginate_queryset(figures)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class PublicSourceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -12,7 +12,9 @@ adds what must be answered. The document shape (see docs/answer-schema.json) is:
 
 import contextlib
 import datetime
+import json
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -139,6 +141,65 @@ def normalise_domain(value: str) -> str:
     if labels[-1].isdigit():
         raise ValueError(value)
     return host
+
+
+# Deeper than any answer document (document > section > rows > row > list is five levels).
+MAX_DOCUMENT_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def is_valid_text(text: str) -> bool:
+    """Whether `text` is valid Unicode: it can be written as UTF-8 (no lone surrogate such as \\ud800)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def invalid_text_message(where: str):
+    return _(
+        "%(where)s holds text that is not valid Unicode (a lone surrogate such as \\ud800). Correct it and try again."
+    ) % {"where": _printable(where)}
+
+
+def json_too_deep(text: str, limit: int = MAX_DOCUMENT_DEPTH) -> bool:
+    """Whether JSON text nests objects and lists deeper than `limit` (checked before parsing, in linear time)."""
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def document_error(document) -> str | None:
+    """What makes a parsed document unusable before any field is read, or None.
+
+    Nesting deeper than an answer document can be, and text (keys or values) that is not valid Unicode,
+    are refused here for every entry point; the answer forms check each field again.
+    """
+    stack = [(document, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DOCUMENT_DEPTH:
+            return str(_("The document is nested more deeply than an answer document can be."))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                key_path = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and not is_valid_text(key):
+                    return invalid_text_message(key_path)
+                stack.append((item, key_path, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
+        elif isinstance(value, str) and not is_valid_text(value):
+            return invalid_text_message(path or _("The document"))
+    return None
 
 
 class LinesField(forms.CharField):
@@ -271,6 +332,27 @@ class AnswerForm(forms.Form):
         self.strict = strict
         for name, field in self.fields.items():
             field.required = strict and (name in self.required_on_submit or name == "tier")
+        self.invalid_text = self._drop_invalid_text()
+
+    def _drop_invalid_text(self) -> list[str]:
+        """Fields whose input is not valid Unicode: blanked before anything reads them, an error in clean()."""
+        if not self.is_bound:
+            return []
+        multiple = hasattr(self.data, "getlist")
+        invalid = []
+        for name in self.fields:
+            key = self.add_prefix(name)
+            values = self.data.getlist(key) if multiple else [self.data.get(key)]
+            if any(isinstance(value, str) and not is_valid_text(value) for value in values):
+                invalid.append(name)
+        if invalid:
+            self.data = self.data.copy()
+            for name in invalid:
+                if multiple:
+                    self.data.setlist(self.add_prefix(name), [])
+                else:
+                    self.data.pop(self.add_prefix(name), None)
+        return invalid
 
     @property
     def content_fields(self) -> list[str]:
@@ -278,6 +360,8 @@ class AnswerForm(forms.Form):
 
     def has_content(self) -> bool:
         """Whether anything was typed in the answer itself (confidentiality alone does not make a row)."""
+        if self.invalid_text:
+            return True
         for name in self.content_fields:
             value = self[name].value()
             if value not in (None, "", [], False):
@@ -290,6 +374,8 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in self.invalid_text:
+            self.add_error(name, invalid_text_message(str(self.fields[name].label)))
         for first, last in getattr(self, "date_ranges", ()):
             if data.get(first) and data.get(last) and data[last] < data[first]:
                 self.add_error(last, _("This date is before %(other)s.") % {"other": self.fields[first].label})
@@ -373,7 +459,42 @@ class TrainingDataForm(AnswerForm):
         return data
 
 
-class SourceForm(AnswerForm):
+# A row's stable identity across versions: kept by the row forms (a hidden field) and the import, so a
+# claim follows its row when rows are reordered or removed (selectors.answers.answer_key).
+ROW_ID = "row_id"
+ROW_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def valid_row_id(value) -> bool:
+    return isinstance(value, str) and ROW_ID_PATTERN.fullmatch(value) is not None
+
+
+def assign_row_ids(rows: list[dict]) -> list[dict]:
+    """Give every row a unique row id: its own when valid and unique, else its position, else a new one."""
+    taken: set[str] = set()
+    for row in rows:
+        if valid_row_id(row.get(ROW_ID)) and row[ROW_ID] not in taken:
+            taken.add(row[ROW_ID])
+        else:
+            row[ROW_ID] = None
+    for index, row in enumerate(rows):
+        if row[ROW_ID] is None:
+            row[ROW_ID] = str(index) if str(index) not in taken else uuid.uuid4().hex
+            taken.add(row[ROW_ID])
+    return rows
+
+
+class RowForm(AnswerForm):
+    """One row of a list (a source, an output filter, a complaint channel), with its stable row id."""
+
+    row_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    @property
+    def content_fields(self) -> list[str]:
+        return [name for name in super().content_fields if name != ROW_ID]
+
+
+class SourceForm(RowForm):
     name = _line(_("Name of the dataset or source"))
     kind = _choice(_("Kind of source"), [("", "—"), *SOURCE_KINDS])
     kind_other = _line(_("Other kind"))
@@ -425,7 +546,7 @@ class SourceForm(AnswerForm):
         return data
 
 
-class OutputFilterForm(AnswerForm):
+class OutputFilterForm(RowForm):
     kind = _choice(_("Kind of safeguard"), [("", "—"), *FILTER_KINDS])
     kind_other = _line(_("Other kind"))
     blocks = _text(_("What it blocks"), rows=2)
@@ -469,7 +590,7 @@ class TakedownForm(AnswerForm):
         return data
 
 
-class ComplaintChannelForm(AnswerForm):
+class ComplaintChannelForm(RowForm):
     kind = _choice(_("Kind of channel"), [("", "—"), *CHANNEL_KINDS])
     kind_other = _line(_("Other kind"))
     address = _line(_("Address, URL or number"), max_length=500)
@@ -524,7 +645,7 @@ class RowFormSet(forms.BaseFormSet):
         return [form for _order, _index, form in sorted(kept, key=lambda t: (t[0], t[1]))]
 
     def to_json(self) -> list[dict]:
-        return [form.to_json() for form in self.kept_forms()]
+        return assign_row_ids([form.to_json() for form in self.kept_forms()])
 
 
 def _rows(form_class, min_rows: int):
@@ -757,6 +878,26 @@ class ImportForm(forms.Form):
         help_text=_("A file following docs/answer-schema.json, e.g. exported from another draft."),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_document(self):
+        """The parsed JSON document (any JSON value; the import says what of it fits)."""
+        upload = self.cleaned_data["document"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not valid JSON."), code="not_json") from None
+        if json_too_deep(text):
+            raise forms.ValidationError(
+                _("The document is nested more deeply than an answer document can be."), code="too_deep"
+            )
+        try:
+            document = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            raise forms.ValidationError(_("The file is not valid JSON."), code="not_json") from None
+        problem = document_error(document)
+        if problem:
+            raise forms.ValidationError(problem, code="invalid_document")
+        return document
 
 
 class AttachmentUploadForm(forms.Form):

@@ -1,7 +1,8 @@
 from disclosures.models.attachment import Attachment
 from disclosures.models.audit import AuditEvent
-from disclosures.models.log import LogEntry, LogHead
-from disclosures.models.publication import Publication
+from disclosures.models.log import LogCheckpoint, LogCosignature, LogEntry, LogTile, PendingLogEntry
+from disclosures.models.outbox import OutboxMail
+from disclosures.models.publication import Publication, PublishedVersion
 from disclosures.models.record import Record, RecordJob, RecordKind, Variant
 from disclosures.models.reminder import ReminderSent
 from disclosures.models.request import DisclosureRequest, LegalBasis, Question, ReferenceCounter, Section
@@ -21,9 +22,14 @@ __all__ = [
     "DeclaredSource",
     "DisclosureRequest",
     "LegalBasis",
+    "LogCheckpoint",
+    "LogCosignature",
     "LogEntry",
-    "LogHead",
+    "LogTile",
+    "OutboxMail",
+    "PendingLogEntry",
     "Publication",
+    "PublishedVersion",
     "Question",
     "Record",
     "RecordJob",

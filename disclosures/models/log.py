@@ -1,4 +1,4 @@
-"""The public append-only log of record hashes: hash-chained rows that are the leaves of a Merkle tree."""
+"""The public append-only log of record hashes: entries (the leaves), tiles, checkpoints and cosignatures."""
 
 from django.db import models
 
@@ -27,16 +27,67 @@ class LogEntry(models.Model):
         return f"#{self.index} {self.record_sha256[:12]}"
 
 
-class LogHead(models.Model):
-    """The single head row: locked while appending, so concurrent workers cannot fork the chain."""
+class PendingLogEntry(models.Model):
+    """A public record waiting for the sequencer to give it its index: written in the record's transaction,
+    so a worker never waits on the log, and a record is never lost between rendering and logging."""
 
-    tree_size = models.PositiveBigIntegerField(default=0)
-    root_hash = models.CharField(max_length=64, blank=True)
-    chain_hash = models.CharField(max_length=64, blank=True)
-    updated_at = models.DateTimeField(null=True, blank=True)
-    # Base64 signature over `head_bytes()` by the records key, and that key's certificate (PEM).
-    signature = models.TextField(blank=True)
-    certificate = models.TextField(blank=True)
+    record = models.OneToOneField("disclosures.Record", on_delete=models.PROTECT, related_name="pending_log_entry")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"log head size={self.tree_size}"
+        return f"pending {self.record_id}"
+
+
+class LogCheckpoint(models.Model):
+    """Every checkpoint ever signed, one per sequenced batch: a C2SP signed note (`note`) over the
+    checkpoint body, with the tree's compact range (`frontier`, the perfect-subtree roots, 32 bytes each)
+    and the hash chain's end, from which the next batch continues in O(log n)."""
+
+    tree_size = models.PositiveBigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64)
+    note = models.TextField()
+    frontier = models.BinaryField()
+    chain_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["tree_size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint size={self.tree_size}"
+
+
+class LogTile(models.Model):
+    """One C2SP tlog-tiles tile: up to 256 consecutive hashes of level `level` (32 bytes each).
+
+    Only the rightmost tile of each level grows; a full tile (8,192 bytes) never changes again.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hashes = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="log_tile_once")]
+
+    def __str__(self) -> str:
+        return f"tile {self.level}/{self.index} ({len(self.hashes) // 32})"
+
+
+class LogCosignature(models.Model):
+    """A configured witness's cosignature/v1 line on a checkpoint, checked before it is kept."""
+
+    checkpoint = models.ForeignKey(LogCheckpoint, on_delete=models.CASCADE, related_name="cosignatures")
+    witness = models.CharField(max_length=200)
+    timestamp = models.PositiveBigIntegerField()
+    line = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"], name="log_cosignature_once")]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on {self.checkpoint_id}"

@@ -79,12 +79,17 @@ class DeclaredSource(models.Model):
     """One source of a submitted version, extracted for the "Was my work used?" search.
 
     Derived from `ResponseVersion.answers` at submission and frozen with it. Whether a row may be shown
-    publicly is decided by `selectors.answers.public_declared_sources`, never by reading `tier` alone.
+    publicly is decided by `selectors.answers.public_declared_sources`, never by reading `tier` alone:
+    the latest claim on the same row (`row_key`, the identity `selectors.answers.answer_key` gives it)
+    in any version of the request decides. `request` is the version's, kept here so that lookup is one
+    index probe.
     """
 
     version = models.ForeignKey(ResponseVersion, on_delete=models.PROTECT, related_name="declared_sources")
+    request = models.ForeignKey("disclosures.DisclosureRequest", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
     answer_path = models.CharField(max_length=60)
+    row_key = models.CharField(max_length=80)
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, blank=True)
     modality = models.CharField(max_length=30, blank=True)
@@ -106,6 +111,7 @@ class DeclaredSource(models.Model):
             models.Index(fields=["kind"]),
             models.Index(fields=["consent_basis"]),
             models.Index(fields=["tier"]),
+            models.Index(fields=["request", "row_key"], name="declared_source_row_key"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """HTML templates to PDF with WeasyPrint: A4, tagged (PDF/UA-1), Japanese and English in Noto Sans CJK."""
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,26 @@ logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 STYLESHEET = "css/record.css"
+
+# WeasyPrint lays out a line that holds part of a run with no break opportunity (a URL, a hash, a base64
+# blob) with the whole rest of the paragraph, so such runs make rendering quadratic in text length
+# (bench/render_length.py). A zero-width space every UNBROKEN_CHUNK characters of such a run gives the
+# line breaker a point to stop at; Japanese and spaced text already have them and are left alone.
+UNBROKEN_CHUNK = 40
+UNBROKEN_RUN = re.compile(rf"[^\s\u2e80-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]{{{UNBROKEN_CHUNK + 1},}}")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """The text with a line-break opportunity every UNBROKEN_CHUNK characters of long unbroken runs."""
+    return UNBROKEN_RUN.sub(
+        lambda run: ZERO_WIDTH_SPACE.join(
+            run.group()[i : i + UNBROKEN_CHUNK] for i in range(0, len(run.group()), UNBROKEN_CHUNK)
+        ),
+        str(text),
+    )
+
+
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
 
 

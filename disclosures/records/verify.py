@@ -8,7 +8,7 @@ from io import BytesIO
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from disclosures.records.signing import SigningKey, signing_key
 
@@ -23,8 +23,10 @@ class Verification:
     signed: bool = False
     # The cryptographic signature matches the signed bytes.
     intact: bool = False
-    # The signer's certificate chains to the portal's records key.
+    # The signer's certificate chains to the portal's records key (and the signature is intact).
     trusted: bool = False
+    # The certificate in the signature is the portal's records key's, whether or not the signature still holds.
+    portal_certificate: bool = False
     # Nothing was changed or appended after signing (the signature covers the entire file).
     unchanged: bool = False
     certified: bool = False
@@ -67,6 +69,8 @@ def verify_pdf(data: bytes, *, key: SigningKey | None = None) -> Verification:
         return result
     result.intact = bool(status.intact and status.valid)
     result.trusted = bool(status.trusted)
+    # pyHanko reports "untrusted" whenever the signature is broken; whose certificate it is we check apart.
+    result.portal_certificate = result.trusted or _is_portal_certificate(status.signing_cert, key)
     result.signer = status.signing_cert.subject.human_friendly
     result.certified = embedded.sig_object.get("/Reference") is not None or bool(
         reader.root.get("/Perms", {}).get("/DocMDP")
@@ -76,9 +80,25 @@ def verify_pdf(data: bytes, *, key: SigningKey | None = None) -> Verification:
     result.timestamped = status.timestamp_validity is not None
     result.unchanged = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and (len(signatures) == 1)
     if not result.intact:
-        result.problems.append("The signature does not match the signed content: the file was altered.")
-    if not result.trusted:
+        signer = "the portal's records key" if result.portal_certificate else "its signer"
+        result.problems.append(
+            f"The file was changed after it was signed by {signer}: the signature no longer matches its content."
+        )
+    if not result.portal_certificate:
         result.problems.append("The signing certificate is not the portal's records key.")
     if not result.unchanged:
         result.problems.append("The file was changed after it was signed (content was added or altered).")
     return result
+
+
+def _is_portal_certificate(certificate, key: SigningKey) -> bool:
+    """The certificate is the records key's own, or one of the configured trust roots issued it."""
+    known = [key.certificate, *key.trust_roots]
+    if any(certificate.dump() == other.dump() for other in known):
+        return True
+    try:
+        context = ValidationContext(trust_roots=list(key.trust_roots), allow_fetching=False)
+        CertificateValidator(certificate, validation_context=context).validate_usage(set())
+    except Exception:  # any path-building or validity failure means "not ours"
+        return False
+    return True

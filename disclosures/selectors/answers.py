@@ -5,9 +5,10 @@ site, the open data, the public PDF records and exports all go through it (or, f
 through `public_declared_sources`, which applies the same rule in SQL).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language, gettext_lazy
@@ -82,6 +83,36 @@ def answer_items(answers: dict) -> list[tuple[str, str, dict]]:
     return items
 
 
+ROW_ID = answer_forms.ROW_ID
+
+
+def is_row_path(path: str) -> bool:
+    """Whether an answer path names a row ("sources/0", "takedown/channels/1"), not a block or question."""
+    parts = path.split("/")
+    return len(parts) == 3 or (len(parts) == 2 and parts[0] in answer_forms.SECTION_ROWS)
+
+
+def answer_key(path: str, item: dict) -> str:
+    """The identity of an answer across versions: its path, with a row's position replaced by its row id.
+
+    A row without a valid id (documents from before row ids existed) is identified by its position,
+    as the version diff does; a row's first id is its position, so both agree.
+    """
+    row_id = item.get(ROW_ID)
+    if is_row_path(path) and answer_forms.valid_row_id(row_id):
+        return f"{path.rsplit('/', 1)[0]}/{row_id}"
+    return path
+
+
+def latest_claims(versions: Iterable[ResponseVersion]) -> dict[str, str]:
+    """The tier of each answer's latest submitted claim, by `answer_key`, across the given versions."""
+    latest: dict[str, str] = {}
+    for version in sorted(versions, key=lambda v: v.number):
+        for path, _title, item in answer_items(version.answers):
+            latest[answer_key(path, item)] = item.get("tier", "")
+    return latest
+
+
 def claims(version: ResponseVersion) -> list[Claim]:
     """The confidentiality claims a version makes, for the official to decide."""
     return [
@@ -92,23 +123,30 @@ def claims(version: ResponseVersion) -> list[Claim]:
 
 
 def _strip(item: dict) -> dict:
-    return {key: value for key, value in item.items() if key not in CONFIDENTIALITY_KEYS}
+    return {key: value for key, value in item.items() if key not in (*CONFIDENTIALITY_KEYS, ROW_ID)}
 
 
-def public_answers(version: ResponseVersion) -> dict:
+def public_answers(version: ResponseVersion, versions: Iterable[ResponseVersion] | None = None) -> dict:
     """What of a submitted version the public may see.
 
-    An answer is public only when the developer marked it "public". A claim of confidentiality holds
-    whatever its decision: a rejected claim asks the developer to justify it or resubmit the answer as
-    public in a new version, because a trade secret published by mistake cannot be taken back.
-    Anything else (a missing or unknown tier included) is withheld.
-    A row inside a withheld block is withheld with it. Tiers and reasons are never part of the result;
-    `withheld` lists the paths left out, without their content.
+    An answer is public only when the developer marked it "public" in this version **and** its latest
+    submitted claim, across every version of the request, is "public": a row claimed trade secret in
+    version 2 is withheld in version 1 too. A claim of confidentiality holds whatever its decision: a
+    rejected claim asks the developer to justify it or resubmit the answer as public in a new version,
+    because a trade secret published by mistake cannot be taken back. Anything else (a missing or
+    unknown tier included) is withheld. A row inside a withheld block is withheld with it. Tiers,
+    reasons and row ids are never part of the result; `withheld` lists the paths left out, without
+    their content.
+
+    `versions` are the request's submitted versions (all of them); read from the database when omitted.
     """
     answers = version.answers
+    if versions is None:
+        versions = ResponseVersion.objects.filter(request_id=version.request_id).only("number", "answers")
+    latest = latest_claims(versions)
 
     def shown(path: str, item: dict) -> bool:
-        return item.get("tier") == Tier.PUBLIC
+        return item.get("tier") == Tier.PUBLIC and latest.get(answer_key(path, item), Tier.PUBLIC) == Tier.PUBLIC
 
     result: dict = {"version": version.number}
     withheld: list[str] = []
@@ -167,9 +205,20 @@ def public_answers(version: ResponseVersion) -> dict:
 def public_declared_sources() -> QuerySet[DeclaredSource]:
     """Declared sources the public may search: the rule of `public_answers`, in SQL.
 
-    Only the row's own tier is checked: `sources` has no enclosing block that could withhold it.
+    The row's own tier and the tier of its latest claim (the same `row_key` in the request's newest
+    version that has it) must both be public; `sources` has no enclosing block that could withhold it.
     """
-    return DeclaredSource.objects.filter(tier=Tier.PUBLIC).select_related("version__request")
+    latest_tier = Subquery(
+        DeclaredSource.objects.filter(request=OuterRef("request"), row_key=OuterRef("row_key"))
+        .order_by("-version__number")
+        .values("tier")[:1]
+    )
+    return (
+        DeclaredSource.objects.filter(tier=Tier.PUBLIC)
+        .annotate(latest_tier=latest_tier)
+        .filter(latest_tier=Tier.PUBLIC)
+        .select_related("version__request")
+    )
 
 
 def versions_of(request: DisclosureRequest) -> QuerySet[ResponseVersion]:
@@ -258,7 +307,7 @@ def flatten(answers: dict) -> dict[str, str]:
     flat: dict[str, str] = {}
     for path, _title, item in answer_items(answers):
         for name, value in item.items():
-            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            if name == ROW_ID or (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
                 continue
             if path.startswith("attachments/") and name not in ("name", "sha256", "tier", "reason", "description"):
                 continue
@@ -390,7 +439,7 @@ def _fields(path: str, item: dict) -> list[tuple[str, str]]:
     known = form_class.base_fields if form_class else {}
     fields = []
     for name, value in item.items():
-        if name in (*CONFIDENTIALITY_KEYS, "id", "content_type"):
+        if name in (*CONFIDENTIALITY_KEYS, ROW_ID, "id", "content_type"):
             continue
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             continue  # rows, shown after their block

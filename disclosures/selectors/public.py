@@ -2,7 +2,9 @@
 
 Every public page, the public API, the CSV exports and the feed get their rows from `public()` and the
 helpers below. A request is public once issued (drafts and drafts withdrawn before issue never are);
-its covering letter, free questions and answers only once a supervisor approved publication.
+its covering letter and free questions once a supervisor approved publication; each submitted version
+once a supervisor approved that version; and of a version only what `selectors.answers.public_answers`
+allows (the latest claim on each answer, across all versions, decides).
 """
 
 import json
@@ -17,6 +19,7 @@ from django.db.models import (
     BooleanField,
     DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -101,6 +104,17 @@ def public(today: date | None = None) -> QuerySet[DisclosureRequest]:
             overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()),
         )
         .order_by("-issued_at", "-reference")
+    )
+
+
+def public_developers() -> QuerySet[Organisation]:
+    """AI developers the public may know of: those with at least one issued request.
+
+    An organisation that never received a request is not named anywhere public (filters, company pages,
+    the API), so the portal does not publish who is registered or who is being asked next.
+    """
+    return Organisation.objects.filter(
+        Exists(public_base().filter(developer=OuterRef("pk"))), kind=Organisation.Kind.DEVELOPER
     )
 
 
@@ -198,25 +212,33 @@ def decline_reasons(request: DisclosureRequest) -> list[str]:
 # ---------------------------------------------------------------- answers (issue 4) and records (issue 5)
 
 
-def public_version(request: DisclosureRequest):
-    """The latest submitted version of a published request, or None."""
-    if not is_published(request):
-        return None
-    versions = _submitted_versions(request)
-    return versions[-1] if versions else None
-
-
 def _submitted_versions(request: DisclosureRequest) -> list[ResponseVersion]:
-    return list(ResponseVersion.objects.filter(request=request).order_by("number"))
+    """Every submitted version, oldest first, with `approved` (its publication approval or None)."""
+    return list(
+        ResponseVersion.objects.filter(request=request)
+        .annotate(approved=F("publication__approved_at"))
+        .order_by("number")
+    )
 
 
-def public_versions(request: DisclosureRequest) -> list[tuple[object, dict]]:
-    """Every submitted version of a published request with its public answers, oldest first."""
+def public_versions(request: DisclosureRequest) -> list[tuple[ResponseVersion, dict]]:
+    """The approved versions of a published request with their public answers, oldest first.
+
+    Every submitted version's claims count, approved or not: a claim made in a version still waiting
+    for approval already withholds the same answer in the versions before it.
+    """
     if not is_published(request):
         return []
     from disclosures.selectors.answers import public_answers
 
-    return [(version, public_answers(version)) for version in _submitted_versions(request)]
+    versions = _submitted_versions(request)
+    return [(version, public_answers(version, versions)) for version in versions if version.approved is not None]
+
+
+def public_version(request: DisclosureRequest) -> ResponseVersion | None:
+    """The latest approved version of a published request, or None."""
+    versions = public_versions(request)
+    return versions[-1][0] if versions else None
 
 
 def _flatten(value) -> Iterable[str]:
@@ -231,32 +253,86 @@ def _flatten(value) -> Iterable[str]:
 
 
 def public_search_text(request: DisclosureRequest) -> str:
-    """The text of what publication makes public: letter, free questions and the latest public answers."""
+    """The text of what publication makes public: letter, free questions and the latest approved public answers."""
     parts = [request.covering_letter, *request.questions.values_list("text", flat=True)]
-    versions = public_versions_unchecked(request)
+    versions = public_versions(request)
     if versions:
         parts.extend(_flatten(versions[-1][1]))
     return "\n".join(parts)
 
 
-def public_versions_unchecked(request: DisclosureRequest) -> list[tuple[object, dict]]:
-    # Called while publication is being approved, before `is_published` can see the new row.
-    versions = _submitted_versions(request)
-    if not versions:
-        return []
-    from disclosures.selectors.answers import public_answers
-
-    return [(version, public_answers(version)) for version in versions]
-
-
 def public_records(request: DisclosureRequest) -> list:
-    """Public PDFs of the request with their log entries; request and submission records wait for publication."""
+    """Public PDFs of the request with their log entries, as far as the publication rule allows.
+
+    Decision records are public once the request was issued; the request record waits for the
+    publication of the letter; a submission record waits for its version's approval, and is held back
+    when a claim made after it was rendered withholds something it shows (a signed PDF cannot be
+    changed: the page then shows the version's answers without its PDF).
+    """
     if request.issued_at is None or request.state == State.DRAFT:
         return []  # a draft withdrawn before issue has a decision record, but it never was public
-    records = Record.objects.filter(request=request, variant=Variant.PUBLIC).select_related("log_entry")
+    records = list(
+        Record.objects.filter(request=request, variant=Variant.PUBLIC)
+        .select_related("log_entry", "job")
+        .order_by("created_at", "id")
+    )
     if not is_published(request):
-        records = records.filter(kind=RecordKind.DECISION)
-    return list(records.order_by("created_at", "id"))
+        return [r for r in records if r.kind == RecordKind.DECISION]
+    versions = _submitted_versions(request)
+    return [r for r in records if r.kind != RecordKind.SUBMISSION or _submission_record_shown(r, versions)]
+
+
+def _submission_record_shown(record: Record, versions: list[ResponseVersion]) -> bool:
+    from disclosures.selectors.answers import public_answers
+
+    version = next((v for v in versions if v.number == record.job.version_number), None)
+    if version is None or version.approved is None:
+        return False
+    known_then = [v for v in versions if v.submitted_at <= record.created_at]
+    return public_answers(version, known_then or [version]) == public_answers(version, versions)
+
+
+# ---------------------------------------------------------------- the approval page
+
+
+@dataclass(frozen=True)
+class PublicationScope:
+    """What one approval of publication would make public now, for the approval page to state exactly."""
+
+    letter: bool  # the covering letter, the free questions and the request record
+    question_count: int
+    versions: list[tuple[ResponseVersion, dict]]  # versions awaiting approval, with their public answers
+    records: list[Record]  # public PDFs that the approval releases
+
+    @property
+    def empty(self) -> bool:
+        return not self.letter and not self.versions
+
+    @property
+    def through_version(self) -> int:
+        return self.versions[-1][0].number if self.versions else 0
+
+
+def publication_scope(request: DisclosureRequest) -> PublicationScope:
+    """The letter (if not yet approved) and each submitted version not yet approved, with their records."""
+    from disclosures.selectors.answers import public_answers
+
+    letter = not Publication.objects.filter(request=request).exists()
+    versions = _submitted_versions(request)
+    waiting = [(v, public_answers(v, versions)) for v in versions if v.approved is None]
+    numbers = {v.number for v, _answers in waiting}
+    records = (
+        Record.objects.filter(request=request, variant=Variant.PUBLIC)
+        .select_related("job")
+        .order_by("created_at", "id")
+    )
+    released = [
+        r
+        for r in records
+        if (letter and r.kind == RecordKind.REQUEST)
+        or (r.kind == RecordKind.SUBMISSION and r.job.version_number in numbers)
+    ]
+    return PublicationScope(letter=letter, question_count=request.questions.count(), versions=waiting, records=released)
 
 
 # ---------------------------------------------------------------- company figures
@@ -333,7 +409,7 @@ def company_figures(developer: Organisation | None = None) -> list[CompanyFigure
     those declined with reasons; unanswered neither answered nor declined (withdrawn ones apart).
     Two queries, whatever the number of requests.
     """
-    developers = Organisation.objects.filter(kind=Organisation.Kind.DEVELOPER)
+    developers = public_developers()
     rows = public()
     if developer is not None:
         developers = developers.filter(pk=developer.pk)
@@ -447,10 +523,10 @@ def feed_events(limit: int = 50) -> QuerySet[AuditEvent]:
 
 
 def public_sources() -> QuerySet:
-    """Declared sources of published requests whose tier is public, with their request and company.
+    """Declared sources of approved versions of published requests that the confidentiality rule shows.
 
     Which rows are public is `selectors.answers.public_declared_sources` (the rule of `public_answers`
-    in SQL: tier public, or a confidentiality claim an official rejected); this adds the publication rule.
+    in SQL: public in this version and in the row's latest claim); this adds the publication rule.
     """
     from disclosures.selectors.answers import public_declared_sources
 
@@ -459,6 +535,7 @@ def public_sources() -> QuerySet:
         .filter(
             version__request__issued_at__isnull=False,
             version__request__publication__isnull=False,
+            version__publication__isnull=False,
         )
         .exclude(version__request__state=State.DRAFT)
         .select_related("version", "version__request", "version__request__developer")

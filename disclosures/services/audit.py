@@ -3,6 +3,9 @@ from datetime import date
 from disclosures.models import AuditEvent, DisclosureRequest
 from portal.accounts.models import User
 
+# An official changed a draft request's letter, questions or other content (not a transition).
+EDIT_DRAFT = "edit_draft"
+
 
 def record_event(
     *,

@@ -1,224 +1,153 @@
-"""The public log: appending record hashes, the signed head, inclusion proofs, and checking it all."""
+"""Writing the public log: queueing record hashes, sequencing them in batches, keeping witnesses' cosignatures.
 
-import base64
+A worker that has stored a public record only adds a `PendingLogEntry` in its own transaction
+(`enqueue_log_entry`), so rendering never waits on the log. One short step (`integrate_pending_entries`,
+the `disclosures.integrate_log` task, serialised by a database lock) gives a batch its indices, grows the
+tree from the last checkpoint's compact range (O(log n) hashes per entry), writes the tiles and signs one
+C2SP checkpoint for the batch. It all happens in one transaction: a step killed half-way leaves nothing.
+"""
+
 import datetime
-import json
-from dataclasses import dataclass, field
+import logging
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
-from disclosures.models import LogEntry, LogHead, Record
-from disclosures.records import merkle
-from disclosures.records.signing import signing_key
+from disclosures.models import LogCheckpoint, LogCosignature, LogEntry, LogTile, PendingLogEntry, Record
+from disclosures.records import merkle, note
+
+logger = logging.getLogger(__name__)
 
 EMPTY_CHAIN = bytes(32)
+# pg_advisory_xact_lock key of the sequencer ("a16log" in ASCII).
+SEQUENCER_LOCK = 0x613136_6C6F67
 
 
-def _timestamp(moment: datetime.datetime) -> str:
+class LogCorrupted(Exception):
+    """The stored tree does not continue where the latest checkpoint says; sequencing stops."""
+
+
+def log_time(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def entry_leaf_bytes(entry: LogEntry) -> bytes:
+    """The entry's leaf data: the canonical JSON that the entry bundles serve and the leaf hash covers."""
     return merkle.leaf_bytes(
         record_sha256=entry.record_sha256,
         kind=entry.kind,
         reference=entry.reference,
-        logged_at=_timestamp(entry.logged_at),
+        logged_at=log_time(entry.logged_at),
     )
 
 
-def head_bytes(*, tree_size: int, root_hash: str, timestamp: str) -> bytes:
-    """What the head signature covers: canonical JSON of size, root and time."""
-    head = {"root_hash": root_hash, "timestamp": timestamp, "tree_size": tree_size}
-    return json.dumps(head, sort_keys=True, separators=(",", ":")).encode()
+def enqueue_log_entry(*, record: Record) -> PendingLogEntry:
+    """Queue a public record's hash for the log, in the caller's transaction; the sequencer runs after commit."""
+    pending, _ = PendingLogEntry.objects.get_or_create(record=record)
+    transaction.on_commit(_schedule_integration)
+    return pending
 
 
-def _sign(data: bytes) -> str:
-    key = signing_key().private_key()
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        signature = key.sign(data, ec.ECDSA(hashes.SHA256()))
-    elif isinstance(key, rsa.RSAPrivateKey):
-        signature = key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-    else:
-        raise TypeError(f"unsupported records key type {type(key).__name__}")
-    return base64.b64encode(signature).decode()
+def _schedule_integration() -> None:
+    from disclosures import tasks
 
-
-def verify_head_signature(*, certificate_pem: str, data: bytes, signature_b64: str) -> bool:
-    public_key = x509.load_pem_x509_certificate(certificate_pem.encode()).public_key()
-    signature = base64.b64decode(signature_b64)
     try:
-        if isinstance(public_key, ec.EllipticCurvePublicKey):
-            public_key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
-        elif isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        tasks.integrate_log.delay()
+    except KombuOperationalError:  # the broker is away: beat runs the sequencer again shortly
+        logger.warning("Could not enqueue the log sequencer; beat will run it.", exc_info=True)
+
+
+def _lock_sequencer() -> None:
+    """Serialise sequencing: PostgreSQL by an advisory lock held until commit; SQLite serialises writers itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK])
+
+
+def integrate_pending_entries() -> int:
+    """Sequence every pending entry, in batches of LOG_BATCH_SIZE with one checkpoint each; returns how many."""
+    total = 0
+    while True:
+        count = _integrate_batch(settings.LOG_BATCH_SIZE)
+        total += count
+        if count < settings.LOG_BATCH_SIZE:
+            return total
+
+
+def _integrate_batch(limit: int) -> int:
+    with transaction.atomic():
+        _lock_sequencer()
+        pending = list(PendingLogEntry.objects.select_related("record__request").order_by("id")[:limit])
+        if not pending:
+            return 0
+        latest = LogCheckpoint.objects.order_by("-tree_size").first()
+        if latest is None:
+            builder, chain = merkle.TreeBuilder(), EMPTY_CHAIN
         else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
-
-
-def _leaf_hashes() -> list[bytes]:
-    return [bytes.fromhex(h) for h in LogEntry.objects.order_by("index").values_list("leaf_hash", flat=True)]
-
-
-@transaction.atomic
-def append_to_log(*, record: Record) -> LogEntry:
-    """Append a record's hash as the next leaf and re-sign the head.
-
-    The head row is locked for the whole append, so two workers finishing at once take turns and
-    the chain never forks; a second append of the same record fails on the one-to-one key.
-    """
-    LogHead.objects.get_or_create(pk=1)
-    head = LogHead.objects.select_for_update().get(pk=1)
-    logged_at = timezone.now().replace(microsecond=0)
-    entry = LogEntry(
-        index=head.tree_size,
-        record=record,
-        record_sha256=record.sha256,
-        kind=record.kind,
-        reference=record.request.reference,
-        logged_at=logged_at,
-    )
-    leaf = merkle.leaf_hash(entry_leaf_bytes(entry))
-    previous = bytes.fromhex(head.chain_hash) if head.chain_hash else EMPTY_CHAIN
-    entry.leaf_hash = leaf.hex()
-    entry.chain_hash = merkle.chain_hash(previous, leaf).hex()
-    entry.save()
-    head.tree_size += 1
-    head.root_hash = merkle.root(_leaf_hashes()).hex()
-    head.chain_hash = entry.chain_hash
-    head.updated_at = logged_at
-    head.signature = _sign(
-        head_bytes(tree_size=head.tree_size, root_hash=head.root_hash, timestamp=_timestamp(logged_at))
-    )
-    head.certificate = signing_key().certificate_pem()
-    head.save()
-    return entry
-
-
-def signed_head() -> dict:
-    """The published head: anyone can check the signature with the certificate and compare roots."""
-    head = LogHead.objects.filter(pk=1).first()
-    if head is None or head.tree_size == 0:
-        return {"tree_size": 0, "root_hash": merkle.root([]).hex(), "timestamp": None, "signature": None}
-    return {
-        "tree_size": head.tree_size,
-        "root_hash": head.root_hash,
-        "timestamp": _timestamp(head.updated_at),
-        "signature": head.signature,
-        "signature_algorithm": "ECDSA or RSA PKCS#1 v1.5 with SHA-256 over the canonical JSON of the other three",
-        "certificate": head.certificate,
-    }
-
-
-def entry_json(entry: LogEntry) -> dict:
-    return {
-        "index": entry.index,
-        "record_sha256": entry.record_sha256,
-        "kind": entry.kind,
-        "reference": entry.reference,
-        "logged_at": _timestamp(entry.logged_at),
-        "leaf_hash": entry.leaf_hash,
-    }
-
-
-def inclusion_proof(entry: LogEntry) -> dict:
-    """The entry, its audit path to the current signed head, and that head."""
-    head = signed_head()
-    leaves = _leaf_hashes()[: head["tree_size"]]
-    path = merkle.inclusion_proof(entry.index, leaves)
-    return {
-        "entry": entry_json(entry),
-        "leaf_hash_input": entry_leaf_bytes(entry).decode(),
-        "tree_size": head["tree_size"],
-        "audit_path": [h.hex() for h in path],
-        "head": head,
-    }
-
-
-def check_inclusion_proof(proof: dict) -> bool:
-    """What docs/verifying-records.md describes, for one downloaded proof (no database needed)."""
-    entry = proof["entry"]
-    data = merkle.leaf_bytes(
-        record_sha256=entry["record_sha256"],
-        kind=entry["kind"],
-        reference=entry["reference"],
-        logged_at=entry["logged_at"],
-    )
-    leaf = merkle.leaf_hash(data)
-    head = proof["head"]
-    return (
-        leaf.hex() == entry["leaf_hash"]
-        and merkle.verify_inclusion(
-            index=entry["index"],
-            tree_size=head["tree_size"],
-            leaf=leaf,
-            proof=[bytes.fromhex(h) for h in proof["audit_path"]],
-            expected_root=bytes.fromhex(head["root_hash"]),
-        )
-        and verify_head_signature(
-            certificate_pem=head["certificate"],
-            data=head_bytes(tree_size=head["tree_size"], root_hash=head["root_hash"], timestamp=head["timestamp"]),
-            signature_b64=head["signature"],
-        )
-    )
-
-
-@dataclass
-class LogCheck:
-    size: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def check_log() -> LogCheck:
-    """Recompute the whole log from its rows and compare with the chain, the records and the signed head."""
-    result = LogCheck()
-    entries = list(LogEntry.objects.order_by("index").select_related("record"))
-    result.size = len(entries)
-    previous = EMPTY_CHAIN
-    leaves: list[bytes] = []
-    for position, entry in enumerate(entries):
-        if entry.index != position:
-            missing = ", ".join(str(i) for i in range(position, min(entry.index, position + 10)))
-            result.problems.append(f"entry {missing} is missing (removed): next present entry is {entry.index}")
-            # Resynchronise on the present rows so later entries are still checked one by one.
-        recomputed = merkle.leaf_hash(entry_leaf_bytes(entry))
-        if recomputed.hex() != entry.leaf_hash:
-            result.problems.append(f"entry {entry.index} was altered: its fields no longer match its leaf hash")
-        elif entry.record.sha256 != entry.record_sha256:
-            result.problems.append(f"entry {entry.index} was altered: it no longer matches its record's hash")
-        if merkle.chain_hash(previous, bytes.fromhex(entry.leaf_hash)).hex() != entry.chain_hash:
-            result.problems.append(
-                f"entry {entry.index} is out of order or follows a changed or removed entry (hash chain broken)"
+            builder = merkle.TreeBuilder(latest.tree_size, merkle.unpack(bytes(latest.frontier)))
+            chain = bytes.fromhex(latest.chain_hash)
+        logged_at = timezone.now().replace(microsecond=0)
+        already = set(LogEntry.objects.filter(record__in=[p.record for p in pending]).values_list("record", flat=True))
+        entries, added = [], {}
+        for item in pending:
+            record = item.record
+            if record.pk in already:
+                continue
+            entry = LogEntry(
+                index=builder.size,
+                record=record,
+                record_sha256=record.sha256,
+                kind=record.kind,
+                reference=record.request.reference,
+                logged_at=logged_at,
             )
-        if position > 0 and entry.logged_at < entries[position - 1].logged_at:
-            result.problems.append(f"entry {entry.index} is out of order (logged before the entry preceding it)")
-        previous = bytes.fromhex(entry.chain_hash)
-        leaves.append(recomputed)
-    head = LogHead.objects.filter(pk=1).first()
-    if head is None:
-        if entries:
-            result.problems.append("the log head is missing")
-        return result
-    if head.tree_size != len(entries):
-        result.problems.append(f"the signed head counts {head.tree_size} entries but {len(entries)} are present")
-    if merkle.root(leaves).hex() != head.root_hash:
-        result.problems.append("the recomputed Merkle root differs from the signed head's root")
-    if head.tree_size and not verify_head_signature(
-        certificate_pem=head.certificate,
-        data=head_bytes(tree_size=head.tree_size, root_hash=head.root_hash, timestamp=_timestamp(head.updated_at)),
-        signature_b64=head.signature,
-    ):
-        result.problems.append("the head's signature does not verify")
-    return result
+            leaf = merkle.leaf_hash(entry_leaf_bytes(entry))
+            chain = merkle.chain_hash(chain, leaf)
+            entry.leaf_hash, entry.chain_hash = leaf.hex(), chain.hex()
+            entries.append(entry)
+            for level, position, node in builder.append(leaf):
+                added.setdefault((level, position // merkle.TILE_WIDTH), []).append((position, node))
+        PendingLogEntry.objects.filter(pk__in=[p.pk for p in pending]).delete()
+        if not entries:
+            return len(pending)
+        LogEntry.objects.bulk_create(entries)
+        _write_tiles(added)
+        root = builder.root()
+        body = note.Checkpoint(origin=note.log_origin(), tree_size=builder.size, root_hash=root).body
+        LogCheckpoint.objects.create(
+            tree_size=builder.size,
+            root_hash=root.hex(),
+            note=note.sign_note(body, name=note.log_origin(), private_key=note.log_signing_key()),
+            frontier=merkle.pack(builder.frontier),
+            chain_hash=chain.hex(),
+            created_at=logged_at,
+        )
+    return len(pending)
+
+
+def _write_tiles(added: dict[tuple[int, int], list[tuple[int, bytes]]]) -> None:
+    """Extend the rightmost tile of each level touched (a handful of rows per batch)."""
+    for (level, index), hashes in added.items():
+        tile = LogTile.objects.filter(level=level, index=index).first() or LogTile(level=level, index=index, hashes=b"")
+        data = bytes(tile.hashes)
+        first = hashes[0][0] % merkle.TILE_WIDTH
+        if len(data) != first * merkle.HASH_SIZE:
+            raise LogCorrupted(f"tile {level}/{index} holds {len(data) // 32} hashes, the log expects {first}")
+        tile.hashes = data + merkle.pack([node for _, node in hashes])
+        tile.save()
+
+
+def add_cosignature(*, checkpoint: LogCheckpoint, line: str) -> LogCosignature:
+    """Keep a configured witness's cosignature/v1 line on a checkpoint (note.NoteError if it does not verify)."""
+    body, _signatures = note.split_note(checkpoint.note)
+    _body, [(name, data)] = note.split_note(f"{body}\n{line.strip()}\n")
+    for witness in note.witness_verifiers():
+        if witness.name == name:
+            timestamp = note.verify_cosignature(body, name, data, witness)
+            cosignature, _ = LogCosignature.objects.update_or_create(
+                checkpoint=checkpoint, witness=name, defaults={"timestamp": timestamp, "line": line.strip() + "\n"}
+            )
+            return cosignature
+    raise note.NoteError(f"{name} is not a witness of this log (LOG_WITNESSES)")

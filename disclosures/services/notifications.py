@@ -1,15 +1,39 @@
-"""Who hears about what, and when. Emails go out only after the state change has committed."""
+"""Who hears about what, and when. Emails go out only after the state change has committed.
 
+A transition's mails are rows of the outbox (`OutboxMail`), written in the transition's transaction:
+they are sent by a task enqueued on commit and, should the broker lose that message or be away, by
+beat's drain. Each row is claimed with a conditional update before it is sent (the record jobs'
+pattern), so a duplicated message or a drain running beside a worker sends nothing twice. A worker
+killed between the SMTP server's acceptance and the row's update is the one case that can repeat a
+mail (at least once, never lost).
+"""
+
+import logging
+import smtplib
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from disclosures.deadlines import today_in_japan
-from disclosures.models import AuditEvent, DisclosureRequest, ReminderSent
-from disclosures.states import AWAITING_DEVELOPER, DEVELOPER, MINISTRY, Action
+from disclosures.models import AuditEvent, DisclosureRequest, OutboxMail, ReminderSent
+from disclosures.states import AWAITING_DEVELOPER, DEVELOPER, MINISTRY, Action, stays_in_ministry
 from portal.accounts.models import Organisation, User
 from portal.mail import send_templated_email
+
+logger = logging.getLogger(__name__)
+
+TRANSITION_TEMPLATE = "email/transition"
+# A mail server that is away or refuses for now: the row goes back to pending and is tried again later.
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError, SoftTimeLimitExceeded)
+# Waits between attempts: 1, 2, 4 ... minutes, at most 6 hours; after OUTBOX_MAX_ATTEMPTS the row fails.
+RETRY_BASE_SECONDS = 60
+RETRY_MAX_SECONDS = 6 * 60 * 60
 
 # Which side hears of each transition: the developer of the ministry's moves, the ministry of the developer's.
 _NOTIFY_DEVELOPER = {
@@ -42,19 +66,143 @@ def _request_link(request: DisclosureRequest, audience: str) -> str:
     return reverse(f"{audience}:request_detail", kwargs={"public_id": request.public_id})
 
 
-def notify_of_transition(*, event: AuditEvent) -> None:
+def _transition_recipients(event: AuditEvent) -> list[User]:
     request = event.request
+    if stays_in_ministry(action=event.action, from_state=event.from_state):
+        return []  # a draft's withdrawal: the developer never saw the draft
     if event.action in _NOTIFY_DEVELOPER:
-        recipients, audience = _members(request.developer, DEVELOPER), "developer"
-    elif event.action in _NOTIFY_MINISTRY:
-        recipients, audience = _members(request.ministry, MINISTRY), "official"
-    else:
-        return
-    _send_each(
-        recipients,
-        template="email/transition",
-        context={"event": event, "request": request, "link": _request_link(request, audience)},
+        return _members(request.developer, DEVELOPER)
+    if event.action in _NOTIFY_MINISTRY:
+        return _members(request.ministry, MINISTRY)
+    return []
+
+
+def queue_transition_notices(*, event: AuditEvent) -> list[OutboxMail]:
+    """Write the outbox rows telling the other side of a transition, and send them after commit.
+
+    Call inside the transaction that wrote the event: the mails exist if and only if the change does.
+    """
+    if event.request_id is None:
+        return []
+    mails = OutboxMail.objects.bulk_create(
+        OutboxMail(event=event, recipient=user, template=TRANSITION_TEMPLATE) for user in _transition_recipients(event)
     )
+    ids = [mail.pk for mail in mails]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return mails
+
+
+def _enqueue(mail_ids: list[int]) -> None:
+    from disclosures import tasks
+
+    for position, mail_id in enumerate(mail_ids):
+        try:
+            tasks.send_outbox_mail.delay(mail_id)
+        except KombuOperationalError:  # the broker is away: the rows stay pending and beat's drain sends them
+            # Each attempt waits for the publish retries; the rest would fail the same way, so stop here.
+            left = mail_ids[position:]
+            logger.warning("Could not enqueue mail(s) %s; the outbox drain will send them.", left, exc_info=True)
+            return
+
+
+def _stale_claim_before():
+    # A claim older than the hard time limit of a task cannot belong to a live send: that worker is gone.
+    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
+def _claimable() -> Q:
+    return Q(status=OutboxMail.Status.PENDING, next_attempt_at__lte=timezone.now()) | Q(
+        status=OutboxMail.Status.SENDING, claimed_at__lt=_stale_claim_before()
+    )
+
+
+def claim_mail(mail_id: int) -> OutboxMail | None:
+    """pending (and due) -> sending, or take over a send whose worker must be gone; None if not ours to send."""
+    now = timezone.now()
+    claimed = (
+        OutboxMail.objects.filter(pk=mail_id)
+        .filter(_claimable())
+        .update(status=OutboxMail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
+    )
+    if not claimed:
+        return None
+    return OutboxMail.objects.select_related(
+        "recipient", "event__organisation", "event__request__ministry", "event__request__developer"
+    ).get(pk=mail_id)
+
+
+def _context(mail: OutboxMail) -> dict:
+    event, request = mail.event, mail.event.request
+    audience = "official" if mail.recipient.role in MINISTRY else "developer"
+    return {"event": event, "request": request, "link": _request_link(request, audience)}
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def send_outbox_mail(mail_id: int) -> bool:
+    """Send one outbox mail if it is ours to send; True when this call sent it.
+
+    A transient error hands the row back with a later `next_attempt_at` (until OUTBOX_MAX_ATTEMPTS,
+    then it is failed); any other error fails it at once, with the error kept.
+    """
+    mail = claim_mail(mail_id)
+    if mail is None:
+        return False
+    if not mail.recipient.is_active:
+        _mark(mail, OutboxMail.Status.FAILED, error="The recipient's account was deactivated before the mail went out.")
+        return False
+    try:
+        send_templated_email(
+            template=mail.template,
+            to=[mail.recipient.email],
+            language=mail.recipient.preferred_language,
+            context=_context(mail),
+        )
+    except TRANSIENT_MAIL_ERRORS as error:
+        _retry_later(mail, error)
+        if isinstance(error, SoftTimeLimitExceeded):
+            raise
+        logger.warning("Mail %s not sent (attempt %d); it will be tried again.", mail.pk, mail.attempts, exc_info=True)
+        return False
+    except Exception as error:
+        logger.exception("Mail %s failed", mail.pk)
+        _mark(mail, OutboxMail.Status.FAILED, error=_describe(error))
+        return False
+    _mark(mail, OutboxMail.Status.SENT, error="", sent_at=timezone.now())
+    return True
+
+
+def _mark(mail: OutboxMail, status: str, **fields) -> None:
+    OutboxMail.objects.filter(pk=mail.pk, status=OutboxMail.Status.SENDING).update(
+        status=status, updated_at=timezone.now(), **fields
+    )
+
+
+def _retry_later(mail: OutboxMail, error: BaseException) -> None:
+    if mail.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _mark(mail, OutboxMail.Status.FAILED, error=_describe(error))
+        return
+    wait = min(RETRY_BASE_SECONDS * 2 ** (mail.attempts - 1), RETRY_MAX_SECONDS)
+    _mark(
+        mail,
+        OutboxMail.Status.PENDING,
+        error=_describe(error),
+        next_attempt_at=timezone.now() + timedelta(seconds=wait),
+    )
+
+
+def drain_outbox(*, limit: int = 200) -> int:
+    """Send the mails that are due (beat runs this): those a lost message left, retries, dead workers' sends."""
+    ids = list(
+        OutboxMail.objects.filter(_claimable()).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+    sent = sum(1 for mail_id in ids if send_outbox_mail(mail_id))
+    if sent:
+        logger.info("Outbox drain sent %d mail(s).", sent)
+    return sent
 
 
 def _claim(request: DisclosureRequest, kind: str, today) -> bool:

@@ -26,8 +26,8 @@ from disclosures.records.errors import TRANSIENT_ERRORS
 from disclosures.records.render import answer_blocks, render_pdf
 from disclosures.records.signing import sign_pdf, signing_key
 from disclosures.services.audit import record_event
-from disclosures.services.log import append_to_log
-from disclosures.states import MINISTRY, PUBLIC_MESSAGE_ACTIONS, Action
+from disclosures.services.log import enqueue_log_entry
+from disclosures.states import MINISTRY, PUBLIC_MESSAGE_ACTIONS, Action, stays_in_ministry
 from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,8 @@ def schedule_records(*, event: AuditEvent) -> list[RecordJob]:
     from `event.data["version"]`) and get a public and a complete PDF; other records one public PDF.
     """
     kind = RECORD_KINDS.get(event.action)
-    if kind is None or event.request_id is None:
+    # A draft leaves no trace outside the ministry: its withdrawal gets no record and no log entry.
+    if kind is None or event.request_id is None or stays_in_ministry(action=event.action, from_state=event.from_state):
         return []
     version_number = None
     variants = [Variant.PUBLIC]
@@ -134,9 +135,14 @@ def _release(job: RecordJob, error: BaseException) -> None:
 
 
 def mark_failed(job_id: int, error: BaseException | str) -> None:
-    RecordJob.objects.filter(pk=job_id).exclude(status__in=[RecordJob.Status.DONE, RecordJob.Status.SKIPPED]).update(
-        status=RecordJob.Status.FAILED, error=_describe(error), updated_at=timezone.now()
+    failed = (
+        RecordJob.objects.filter(pk=job_id)
+        .exclude(status__in=[RecordJob.Status.DONE, RecordJob.Status.SKIPPED])
+        .update(status=RecordJob.Status.FAILED, error=_describe(error), updated_at=timezone.now())
     )
+    if failed:  # a worker lost mid-job (OOM, hard time limit) may have stored its file
+        job = RecordJob.objects.select_related("request").get(pk=job_id)
+        remove_unclaimed_files(job)
 
 
 def _describe(error: BaseException | str) -> str:
@@ -245,8 +251,10 @@ def _produce(job: RecordJob) -> Record | None:
     key = signing_key()
     signed = sign_pdf(rendered.content, reason=context["title"], key=key)
     digest = hashlib.sha256(signed).hexdigest()
-    # The file is written before the transaction: if the transaction loses a race, the file is removed.
-    name = default_storage.save(f"records/{job.request.reference}/{digest}.pdf", ContentFile(signed))
+    # The file is written before the transaction, under this attempt's name: if the worker dies before
+    # the commit, the next attempt or the sweeper finds it by that name and removes it (no row claims it).
+    remove_unclaimed_files(job)
+    name = default_storage.save(job_file_name(job), ContentFile(signed))
     try:
         with transaction.atomic():
             locked = RecordJob.objects.select_for_update().get(pk=job.pk)
@@ -266,7 +274,7 @@ def _produce(job: RecordJob) -> Record | None:
                 signed_by=key.certificate.subject.native.get("common_name", key.signer_name),
             )
             if job.variant == Variant.PUBLIC:
-                append_to_log(record=record)
+                enqueue_log_entry(record=record)
             locked.status = RecordJob.Status.DONE
             locked.error = ""
             locked.save(update_fields=["status", "error", "updated_at"])
@@ -274,6 +282,28 @@ def _produce(job: RecordJob) -> Record | None:
         default_storage.delete(name)
         raise
     return record
+
+
+def job_file_name(job: RecordJob, attempt: int | None = None) -> str:
+    """Where an attempt of a job stores its PDF: derived from the job, so a dead attempt's file can be found."""
+    return f"records/{job.request.reference}/{job.public_id}-{attempt or job.attempts}.pdf"
+
+
+def remove_unclaimed_files(job: RecordJob) -> list[str]:
+    """Delete the files earlier attempts of the job stored that no record row claims; the names removed.
+
+    Call only while no live worker holds the job: after claiming it, or for a job whose claim is stale.
+    """
+    claimed = set(Record.objects.filter(job=job).values_list("file", flat=True))
+    removed = []
+    for attempt in range(1, job.attempts + 1):
+        name = job_file_name(job, attempt)
+        if name not in claimed and default_storage.exists(name):
+            default_storage.delete(name)
+            removed.append(name)
+    if removed:
+        logger.warning("Removed %d file(s) of record job %s that no record claims: %s", len(removed), job.pk, removed)
+    return removed
 
 
 def retry_record_job(*, job: RecordJob, by: User) -> RecordJob:
@@ -295,12 +325,19 @@ def sweep_record_jobs() -> int:
     """Re-queue jobs left pending (a lost message) or running (a dead worker) for too long."""
     ids = list(
         RecordJob.objects.filter(
-            Q(status=RecordJob.Status.PENDING, updated_at__lt=_pending_stale_before())
-            | Q(status=RecordJob.Status.RUNNING, claimed_at__lt=_running_stale_before())
+            # updated_at is when the job last changed or was last re-queued, for both statuses: a job
+            # is sent again at most once per stale period.
+            Q(updated_at__lt=_pending_stale_before())
+            & (
+                Q(status=RecordJob.Status.PENDING)
+                | Q(status=RecordJob.Status.RUNNING, claimed_at__lt=_running_stale_before())
+            )
         ).values_list("pk", flat=True)[:500]
     )
-    # Touching the rows spaces out re-queues: a job is sent again at most once per stale period.
     RecordJob.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    # A running job this stale has lost its worker, maybe after it stored its file: remove what no row claims.
+    for job in RecordJob.objects.filter(pk__in=ids, status=RecordJob.Status.RUNNING).select_related("request"):
+        remove_unclaimed_files(job)
     _enqueue(ids)
     if ids:
         logger.info("Sweeper re-queued %d record job(s).", len(ids))

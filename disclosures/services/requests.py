@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disclosures import tasks
 from disclosures.deadlines import today_in_japan
 from disclosures.models import AuditEvent, DisclosureRequest, LegalBasis, Question, ReferenceCounter, Section
 from disclosures.permissions import may_edit_draft, may_transition
-from disclosures.services.audit import record_event
+from disclosures.services.audit import EDIT_DRAFT, record_event
 from disclosures.services.errors import InvalidTransition
+from disclosures.services.notifications import queue_transition_notices
 from disclosures.services.publication import public_changed
 from disclosures.services.records import schedule_records
 from disclosures.states import MINISTRY, TRANSITIONS, Action, EscalationAction, State
@@ -118,6 +118,8 @@ def update_draft(
     _apply_draft(request, draft)
     request.save()
     _replace_questions(request, draft.questions)
+    # Who changed the letter or questions matters for the two-person rule of publication.
+    record_event(action=EDIT_DRAFT, actor=by, request=request, ip=ip)
     return request
 
 
@@ -179,8 +181,7 @@ def _transition(
         )
         public_changed(locked)
         schedule_records(event=event)
-        # robust: with the broker away the change stands and the failure is logged, never a 500 for the user.
-        transaction.on_commit(lambda: tasks.notify_transition.delay(event.pk), robust=True)
+        queue_transition_notices(event=event)
     return locked, event
 
 

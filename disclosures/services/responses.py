@@ -1,11 +1,13 @@
 """The only code that changes a developer's answer: drafts, attachments, versions and confidentiality decisions."""
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,12 +28,14 @@ from disclosures.models import (
 )
 from disclosures.permissions import is_party
 from disclosures.services.audit import record_event
-from disclosures.states import AWAITING_DEVELOPER, DEVELOPER, MINISTRY
+from disclosures.states import AWAITING_DEVELOPER, DEVELOPER
 from disclosures.uploads import inspect_upload
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 
 STASH_LIFETIME = timedelta(days=1)
 STASH_MAX_BYTES = 1_000_000
+STASH_MAX_PER_USER = 3
+STASH_TICKET_SALT = "disclosures.answers.stash"
 
 
 class DraftConflict(Exception):
@@ -181,6 +185,32 @@ def _attachment_entry(attachment: Attachment) -> dict:
     }
 
 
+def declare_sources(*, version: ResponseVersion) -> list[DeclaredSource]:
+    """Extract a new version's source rows for the "Was my work used?" search, each with its row identity."""
+    from disclosures.selectors.answers import answer_key
+
+    rows = version.answers.get("sources") or []
+    return DeclaredSource.objects.bulk_create(
+        DeclaredSource(
+            version=version,
+            request_id=version.request_id,
+            position=index,
+            answer_path=f"sources/{index}",
+            row_key=answer_key(f"sources/{index}", row),
+            name=str(row.get("name", ""))[:300],
+            kind=row.get("kind", ""),
+            modality=row.get("modality", ""),
+            top_domains=row.get("top_domains", []),
+            rights_holders=row.get("rights_holders", []),
+            consent_basis=row.get("consent_basis", ""),
+            licence_grantor=str(row.get("licence_grantor", ""))[:300],
+            tier=row.get("tier", Tier.TRADE_SECRET),
+        )
+        for index, row in enumerate(rows)
+        if isinstance(row, dict)
+    )
+
+
 def create_version(*, request: DisclosureRequest, by: User) -> ResponseVersion:
     """Freeze the draft as the next numbered version, or raise `IncompleteAnswer` listing what is missing.
 
@@ -195,37 +225,30 @@ def create_version(*, request: DisclosureRequest, by: User) -> ResponseVersion:
     cleaned["attachments"] = [_attachment_entry(a) for a in attachments]
     number = (request.response_versions.aggregate(last=Max("number"))["last"] or 0) + 1
     version = ResponseVersion.objects.create(request=request, number=number, answers=cleaned, submitted_by=by)
-    DeclaredSource.objects.bulk_create(
-        DeclaredSource(
-            version=version,
-            position=index,
-            answer_path=f"sources/{index}",
-            name=row.get("name", "")[:300],
-            kind=row.get("kind", ""),
-            modality=row.get("modality", ""),
-            top_domains=row.get("top_domains", []),
-            rights_holders=row.get("rights_holders", []),
-            consent_basis=row.get("consent_basis", ""),
-            licence_grantor=row.get("licence_grantor", "")[:300],
-            tier=row.get("tier", Tier.TRADE_SECRET),
-        )
-        for index, row in enumerate(cleaned.get("sources", []))
-    )
+    declare_sources(version=version)
     Attachment.objects.filter(pk__in=[a.pk for a in attachments], submitted_in__isnull=True).update(
         submitted_in=version
     )
     return version
 
 
+def may_decide_claims(user: User, request: DisclosureRequest) -> bool:
+    """Supervisors of the requesting ministry (README: they approve publication and confidentiality decisions)."""
+    return user.is_authenticated and user.has_role(Role.SUPERVISOR) and is_party(user, request)
+
+
 @transaction.atomic
 def decide_claim(
     *, version: ResponseVersion, answer_path: str, decision: str, by: User, reason: str = ""
 ) -> ConfidentialityDecision:
-    """Accept or reject one confidentiality claim of a submitted version (a rejection asks for a reason)."""
+    """A supervisor of the requesting ministry accepts or rejects one confidentiality claim of a submitted version.
+
+    A rejection asks for a reason. Officials review and comment, but the decision is a supervisor's.
+    """
     from disclosures.selectors.answers import claims
 
-    if not (by.has_role(*MINISTRY) and is_party(by, version.request)):
-        raise PermissionDenied(_("Only the requesting ministry decides on confidentiality claims."))
+    if not may_decide_claims(by, version.request):
+        raise PermissionDenied(_("Only a supervisor of the requesting ministry decides on confidentiality claims."))
     if decision not in ConfidentialityDecision.Decision.values:
         raise ValidationError({"decision": _("Accept or reject the claim.")})
     if answer_path not in {claim.path for claim in claims(version)}:
@@ -302,6 +325,33 @@ def _document_report(request: DisclosureRequest, document: dict) -> list[str]:
     return reported
 
 
+def _carry_ids(rows, current) -> object:
+    if not isinstance(rows, list) or not isinstance(current, list):
+        return rows
+    result = []
+    for index, row in enumerate(rows):
+        if isinstance(row, dict) and answer_forms.ROW_ID not in row and index < len(current):
+            earlier = current[index]
+            if isinstance(earlier, dict) and answer_forms.valid_row_id(earlier.get(answer_forms.ROW_ID)):
+                row = {**row, answer_forms.ROW_ID: earlier[answer_forms.ROW_ID]}
+        result.append(row)
+    return result
+
+
+def _keep_row_ids(value, current) -> object:
+    """Imported rows without a row id take the id of the draft's row at the same position.
+
+    A spreadsheet or another tool's document carries no ids; matching by position keeps a claim made
+    on a row in an earlier version attached to the row that replaces it (see docs/decisions.md).
+    """
+    if isinstance(value, dict) and isinstance(current, dict):
+        return {
+            name: _carry_ids(rows, current.get(name)) if isinstance(rows, list) else rows
+            for name, rows in value.items()
+        }
+    return _carry_ids(value, current)
+
+
 def import_answers(*, request: DisclosureRequest, by: User, document: object, revision: int) -> ImportResult:
     """Pre-fill the draft from a JSON answer document; whatever does not fit is reported, never dropped silently.
 
@@ -312,6 +362,9 @@ def import_answers(*, request: DisclosureRequest, by: User, document: object, re
         raise PermissionDenied(_("You may not edit the answers of this request."))
     if not isinstance(document, dict):
         raise ValidationError(_("The document must be a JSON object."))
+    problem = answer_forms.document_error(document)
+    if problem:
+        raise ValidationError(problem)
     reported = _document_report(request, document)
     current = draft_for(request)
     merged = {**current.answers}
@@ -319,7 +372,7 @@ def import_answers(*, request: DisclosureRequest, by: User, document: object, re
         if key == "questions" and isinstance(value, dict):
             merged["questions"] = {**merged.get("questions", {}), **value}
         elif key not in ("schema", "schema_version", "attachments"):
-            merged[key] = value
+            merged[key] = _keep_row_ids(value, merged.get(key))
     data = answer_forms.data_from_document(request, merged, blank_rows=0)
     for _attempt in range(3):
         forms = answer_forms.AnswerForms(request, data)
@@ -348,28 +401,61 @@ def export_answers(draft: ResponseDraft) -> dict:
     return {"schema": "article16-answer", **document, "schema_version": answer_forms.SCHEMA_VERSION}
 
 
-def stash_input(*, request_public_id, data: dict) -> str | None:
-    """Keep input posted after the session expired; the token it returns restores it after sign-in."""
-    import json
+def stash_ticket(*, user: User, request: DisclosureRequest) -> str:
+    """A signed note for the answer form: input posted with it after the session expired is kept for `user`.
 
+    It names the user and the request, and lives no longer than a session may (SESSION_ABSOLUTE_TIMEOUT).
+    """
+    return signing.dumps({"user": user.pk, "request": str(request.public_id)}, salt=STASH_TICKET_SALT)
+
+
+def stash_owner(*, ticket: str, request_public_id) -> User | None:
+    """The active user a ticket was issued to for this request, or None (forged, expired, other request)."""
+    try:
+        value = signing.loads(ticket or "", salt=STASH_TICKET_SALT, max_age=settings.SESSION_ABSOLUTE_TIMEOUT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("request") != str(request_public_id):
+        return None
+    return User.objects.filter(pk=value.get("user"), is_active=True).first()
+
+
+@transaction.atomic
+def stash_input(*, by: User, request: DisclosureRequest, data: dict) -> str | None:
+    """Keep input `by` posted after their session expired; the token it returns restores it after sign-in.
+
+    Only for a user who may edit the request's answers. One stash per user and request (the newest),
+    at most STASH_MAX_PER_USER per user and STASH_MAX_BYTES each; None when the input is too large.
+    """
+    if not may_edit_answers(by, request):
+        raise PermissionDenied(_("You may not edit the answers of this request."))
     if len(json.dumps(data, ensure_ascii=False).encode()) > STASH_MAX_BYTES:
         return None
     StashedInput.objects.filter(created_at__lt=timezone.now() - STASH_LIFETIME).delete()
+    mine = StashedInput.objects.filter(data__owner=by.pk)
+    mine.filter(request_public_id=request.public_id).delete()
+    older = list(mine.order_by("-created_at", "-pk").values_list("pk", flat=True)[STASH_MAX_PER_USER - 1 :])
+    StashedInput.objects.filter(pk__in=older).delete()
     token = secrets.token_urlsafe(32)
-    StashedInput.objects.create(token=token, request_public_id=request_public_id, data=data)
+    StashedInput.objects.create(token=token, request_public_id=request.public_id, data={"owner": by.pk, "fields": data})
     return token
 
 
-def take_stashed_input(*, request: DisclosureRequest, token: str) -> dict | None:
-    """The stashed input for this request, once (it is deleted as it is taken)."""
+def take_stashed_input(*, request: DisclosureRequest, by: User, token: str) -> dict | None:
+    """The input `by` stashed for this request, once (it is deleted as it is taken)."""
     with transaction.atomic():
         stash = (
             StashedInput.objects.select_for_update()
-            .filter(token=token, request_public_id=request.public_id, created_at__gte=timezone.now() - STASH_LIFETIME)
+            .filter(
+                token=token,
+                request_public_id=request.public_id,
+                data__owner=by.pk,
+                created_at__gte=timezone.now() - STASH_LIFETIME,
+            )
             .first()
         )
         if stash is None:
             return None
-        data = stash.data
+        fields = stash.data.get("fields")
         stash.delete()
-    return data
+    return fields if isinstance(fields, dict) else None

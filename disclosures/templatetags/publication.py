@@ -1,6 +1,7 @@
 from django import template
 
 from disclosures.models import Publication
+from disclosures.selectors.public import publication_scope
 from disclosures.services.publication import may_approve_publication
 
 register = template.Library()
@@ -8,10 +9,11 @@ register = template.Library()
 
 @register.simple_tag
 def publication_status(disclosure, user) -> dict:
-    """Whether the request's letter and answers are public, and whether `user` may approve that."""
+    """What is public of the request, what an approval would add, and whether `user` may approve it."""
     publication = Publication.objects.filter(request=disclosure).select_related("approved_by").first()
+    scope = publication_scope(disclosure)
     return {
         "publication": publication,
-        "may_approve": publication is None and may_approve_publication(user, disclosure),
-        "is_drafter": user.pk == disclosure.drafted_by_id,
+        "scope": scope,
+        "may_approve": not scope.empty and may_approve_publication(user, disclosure),
     }

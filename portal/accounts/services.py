@@ -1,8 +1,10 @@
+import hashlib
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +31,36 @@ def send_invitation(*, user: User) -> None:
         language=user.preferred_language,
         context={"user": user, "link": settings.PORTAL_BASE_URL + path},
     )
+
+
+def _count_within(key: str, limit: int, *, seconds: int) -> bool:
+    """Count one more in a fixed window; whether the count is still within `limit`.
+
+    `add` then `incr` are atomic on Redis, so a flood of parallel requests cannot slip past the limit.
+    """
+    if cache.add(key, 1, timeout=seconds):
+        return True
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # the window ended between the two calls
+        cache.add(key, 1, timeout=seconds)
+        return True
+
+
+def may_send_password_reset(*, email: str, ip: str | None) -> bool:
+    """Count a password-reset mail asked for `email` from `ip`; False once either is over its hourly limit.
+
+    Counted per entered address whether or not an account has it, so being refused says nothing about
+    which addresses have accounts.
+    """
+    account = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    within_account = _count_within(
+        f"password-reset:account:{account}", settings.PASSWORD_RESET_PER_ACCOUNT_PER_HOUR, seconds=3600
+    )
+    within_address = _count_within(
+        f"password-reset:address:{ip or 'unknown'}", settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR, seconds=3600
+    )
+    return within_account and within_address
 
 
 def deactivate_user(*, user: User, by: User | None, ip: str | None = None) -> None:

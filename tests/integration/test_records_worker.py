@@ -19,7 +19,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from disclosures.models import DisclosureRequest, LogEntry, Record, RecordJob, Variant
-from disclosures.services.log import check_log
+from disclosures.records.logcheck import check_log
 from disclosures.services.records import sweep_record_jobs
 from disclosures.services.requests import issue_request
 from disclosures.states import State

@@ -82,18 +82,20 @@ def test_a_clarification_round_makes_a_new_version_and_the_diff_shows_exactly_th
     assert changed_paths(submitted, second) == {"provider.legal_name", "sources/0.top_domains"}
 
 
-def test_public_answers_hold_back_every_undecided_or_accepted_claim(submitted, official):
+def test_public_answers_hold_back_every_undecided_or_accepted_claim(submitted, supervisor):
     shown = public_answers(submitted)
     assert [s["name"] for s in shown["sources"]] == ["Common Crawl 2024"]
     assert "sources/1" in shown["withheld"]
     assert "tier" not in shown["provider"] and "reason" not in shown["sources"][0]
     assert "Studio archive" not in str(shown)
-    decide_claim(version=submitted, answer_path="sources/1", decision="accepted", by=official)
+    decide_claim(version=submitted, answer_path="sources/1", decision="accepted", by=supervisor)
     assert "Studio archive" not in str(public_answers(submitted))
 
 
-def test_a_rejected_claim_still_holds_until_the_developer_resubmits(submitted, official):
-    decide_claim(version=submitted, answer_path="sources/1", decision="rejected", reason="Already public", by=official)
+def test_a_rejected_claim_still_holds_until_the_developer_resubmits(submitted, supervisor):
+    decide_claim(
+        version=submitted, answer_path="sources/1", decision="rejected", reason="Already public", by=supervisor
+    )
     shown = public_answers(submitted)
     assert [s["name"] for s in shown["sources"]] == ["Common Crawl 2024"]
     assert "Studio archive" not in str(shown) and "Commercial terms" not in str(shown)
@@ -124,3 +126,11 @@ def test_the_public_source_search_hides_undecided_claims(submitted):
 def test_only_the_requesting_ministry_decides_claims(submitted, responder):
     with pytest.raises(PermissionDenied):
         decide_claim(version=submitted, answer_path="sources/1", decision="rejected", reason="x", by=responder)
+
+
+def test_only_a_supervisor_decides_claims_and_an_officials_decision_is_refused(submitted, official, supervisor):
+    with pytest.raises(PermissionDenied):
+        decide_claim(version=submitted, answer_path="sources/1", decision="accepted", by=official)
+    assert not submitted.confidentiality_decisions.exists()
+    decide_claim(version=submitted, answer_path="sources/1", decision="accepted", by=supervisor)
+    assert submitted.confidentiality_decisions.get().decided_by == supervisor

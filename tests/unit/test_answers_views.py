@@ -1,14 +1,17 @@
 import json
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from disclosures.forms.answers import data_from_document
-from disclosures.models import Attachment
+from disclosures.models import Attachment, StashedInput
 from disclosures.services import requests as lifecycle
+from disclosures.services import responses as services
 from disclosures.services.responses import draft_for
 from portal.accounts.models import Role
 from tests.answers_data import complete_answers, give_complete_draft
@@ -84,14 +87,23 @@ def test_a_second_save_on_an_old_revision_is_refused_with_both_versions_shown(is
     assert autosave.status_code == 409
 
 
+def stash_ticket_from_page(client, request) -> str:
+    page = client.get(url("developer:answers", request)).content.decode()
+    return re.search(r'name="stash_ticket" value="([^"]+)"', page).group(1)
+
+
 def test_input_posted_after_the_session_expired_is_restored_after_signing_in(issued_request, responder):
     client = client_for(responder)
+    ticket = stash_ticket_from_page(client, issued_request)
     client.logout()  # the session expired while typing
     document = complete_answers()
     document["governance"]["officer_name"] = "入力中の名前"
-    response = client.post(url("developer:answers", issued_request), post_data(issued_request, document, 0))
+    response = client.post(
+        url("developer:answers", issued_request), post_data(issued_request, document, 0, stash_ticket=ticket)
+    )
     assert response.status_code == 302 and reverse("login") in response.url
     next_url = parse_qs(urlparse(response.url).query)["next"][0]
+    assert "restore=" in next_url
     login(client, responder)
     response = client.get(next_url)
     assert response.status_code == 200, (response.status_code, response.get("Location"))
@@ -101,14 +113,66 @@ def test_input_posted_after_the_session_expired_is_restored_after_signing_in(iss
     assert "入力中の名前" not in client.get(next_url).content.decode()
 
 
-def test_the_stash_cannot_be_restored_by_another_company(issued_request, responder):
+def test_an_anonymous_visitor_stores_nothing(issued_request, responder):
     anonymous = Client()
-    response = anonymous.post(
-        url("developer:answers", issued_request), post_data(issued_request, complete_answers(), 0)
+    forged = signing.dumps({"user": responder.pk, "request": str(issued_request.public_id)}, salt="forged")
+    for extra in ({}, {"stash_ticket": "junk"}, {"stash_ticket": forged}):
+        response = anonymous.post(
+            url("developer:answers", issued_request), post_data(issued_request, complete_answers(), 0, **extra)
+        )
+        assert response.status_code == 302 and "restore" not in response.url
+    assert not StashedInput.objects.exists()
+
+
+def test_a_user_of_another_organisation_stores_nothing(issued_request, responder):
+    outsider = member(Role.RESPONDER)
+    own = DisclosureRequestFactory(developer=outsider.organisation, state="issued")
+    client = client_for(outsider)
+    ticket = stash_ticket_from_page(client, own)
+    client.logout()
+    # Their ticket is for their own request: it stores nothing for another company's request.
+    response = client.post(
+        url("developer:answers", issued_request), post_data(issued_request, complete_answers(), 0, stash_ticket=ticket)
+    )
+    assert response.status_code == 302 and "restore" not in response.url
+    assert not StashedInput.objects.exists()
+    # Nor does the ticket of a responder who has since been deactivated.
+    ticket = stash_ticket_from_page(client_for(responder), issued_request)
+    responder.is_active = False
+    responder.save()
+    Client().post(url("developer:answers", issued_request), {"stash_ticket": ticket, "revision": "0"})
+    assert not StashedInput.objects.exists()
+
+
+def test_the_stash_is_restored_only_to_its_author(issued_request, responder, submitter):
+    client = client_for(responder)
+    ticket = stash_ticket_from_page(client, issued_request)
+    client.logout()
+    response = client.post(
+        url("developer:answers", issued_request), post_data(issued_request, complete_answers(), 0, stash_ticket=ticket)
     )
     next_url = parse_qs(urlparse(response.url).query)["next"][0]
     outsider = client_for(member(Role.RESPONDER))
     assert outsider.get(next_url).status_code == 404
+    colleague = client_for(submitter)
+    assert colleague.get(next_url).status_code == 200
+    assert StashedInput.objects.count() == 1  # still there for its author
+
+
+def test_what_one_user_can_stash_is_bounded(issued_request, responder):
+    client = client_for(responder)
+    ticket = stash_ticket_from_page(client, issued_request)
+    client.logout()
+    for _ in range(5):
+        client.post(url("developer:answers", issued_request), {"stash_ticket": ticket, "revision": "0", "x": "y"})
+    assert StashedInput.objects.count() == 1  # one per user and request: the newest
+    others = [DisclosureRequestFactory(developer=issued_request.developer, state="issued") for _ in range(4)]
+    for other in others:
+        services.stash_input(by=responder, request=other, data={"x": ["y"]})
+    assert StashedInput.objects.count() == services.STASH_MAX_PER_USER
+    huge = {"x": ["y" * services.STASH_MAX_BYTES]}
+    assert services.stash_input(by=responder, request=issued_request, data=huge) is None
+    assert StashedInput.objects.count() == services.STASH_MAX_PER_USER
 
 
 def test_a_validation_failure_keeps_every_field_and_the_uploaded_file(issued_request, responder):
@@ -197,14 +261,17 @@ def test_the_ministry_sees_only_submitted_versions_never_the_draft(issued_reques
     assert "Studio archive" in page  # the ministry sees claims to decide them
 
 
-def test_the_official_decides_claims_and_comments_per_answer_in_a_clarification(issued_request, official, submitter):
+def test_the_supervisor_decides_claims_and_the_official_comments_per_answer_in_a_clarification(
+    issued_request, official, supervisor, submitter
+):
     give_complete_draft(issued_request)
     lifecycle.submit_response(request=issued_request, by=submitter)
+    decision = {"answer_path": "sources/1", "version": "1", "decision": "rejected", "reason": "Licence is public"}
     ministry = client_for(official)
-    response = ministry.post(
-        url("official:review_decide", issued_request),
-        {"answer_path": "sources/1", "version": "1", "decision": "rejected", "reason": "Licence is public"},
-    )
+    assert ministry.post(url("official:review_decide", issued_request), decision).status_code == 403
+    review_page = ministry.get(url("official:review", issued_request)).content.decode()
+    assert url("official:review_decide", issued_request) not in review_page
+    response = client_for(supervisor).post(url("official:review_decide", issued_request), decision)
     assert response.status_code == 302
     version = issued_request.response_versions.get()
     assert version.confidentiality_decisions.get().decision == "rejected"

@@ -115,6 +115,39 @@ def object_kwargs(kind: str) -> Callable[[World, bool], dict]:
     return lambda world, other: {"public_id": (world.other if other else world.own)[kind].public_id}
 
 
+def concern_kwargs(*, draft: bool = False, evidence: bool = False) -> Callable[[World, bool], dict]:
+    """A concern of the world's rights holder filed with its ministry, or another organisation's (and ministry's)."""
+
+    def build(world: World, other: bool) -> dict:
+        from concerns import services as concern_services
+        from tests.concerns_data import concern_input
+
+        holder = member(Role.RIGHTS_HOLDER, RightsHolderFactory()) if other else world.users["rights_holder"]
+        ministry = MinistryFactory() if other else world.own["request"].ministry
+        concern = concern_services.start_concern(
+            by=holder, data=concern_input(ministry=ministry, developer=world.own["request"].developer)
+        )
+        kwargs = {"public_id": concern.public_id}
+        if evidence:
+            file = concern_services.add_evidence(concern=concern, by=holder, name="still.png", data=PNG_STILL)
+            kwargs["evidence_id"] = file.public_id
+        if not draft:
+            concern_services.file_concern(concern=concern, by=holder)
+        return kwargs
+
+    return build
+
+
+def watch_term_kwargs(world: World, other: bool) -> dict:
+    from concerns import services as concern_services
+
+    holder = member(Role.RIGHTS_HOLDER, RightsHolderFactory()) if other else world.users["rights_holder"]
+    return {"public_id": concern_services.add_watch_term(by=holder, kind="title", term="進撃の巨人").public_id}
+
+
+PNG_STILL = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
 @dataclass(frozen=True)
 class Route:
     own: str  # statuses, in the order of ROLES
@@ -135,6 +168,8 @@ MINISTRY = "302 200 200 403 403 403"
 MINISTRY_OTHER = "302 404 404 403 403 403"
 DEVELOPER = "302 403 403 200 200 403"
 DEVELOPER_OTHER = "302 403 403 404 404 403"
+RIGHTS_HOLDER = "302 403 403 403 403 200"
+RIGHTS_HOLDER_OTHER = "302 403 403 403 403 404"
 
 MATRIX: dict[str, Route] = {
     # Sign-in and account
@@ -161,8 +196,9 @@ MATRIX: dict[str, Route] = {
     # Only drafts can be edited: an issued request sends the official back to its page.
     "official:request_edit": Route("302 302 302 403 403 403", MINISTRY_OTHER, kwargs=request_kwargs()),
     "official:review": Route(MINISTRY, MINISTRY_OTHER, kwargs=request_kwargs()),
+    # Only supervisors decide confidentiality claims; an official is refused.
     "official:review_decide": Route(
-        "302 302 302 403 403 403", MINISTRY_OTHER, kwargs=request_kwargs(), method="post", data={"version": "1"}
+        "302 403 302 403 403 403", MINISTRY_OTHER, kwargs=request_kwargs(), method="post", data={"version": "1"}
     ),
     "official:review_clarify": Route(
         "302 400 400 403 403 403", MINISTRY_OTHER, kwargs=request_kwargs(), method="post", data={"version": "1"}
@@ -203,10 +239,38 @@ MATRIX: dict[str, Route] = {
     "record_retry": Route(
         "404 302 302 404 404 404", "404 404 404 404 404 404", kwargs=object_kwargs("job"), method="post"
     ),
+    # Rights holders' concerns: the filer's organisation only; another organisation's concern does not exist.
+    "concerns:list": Route(RIGHTS_HOLDER),
+    "concerns:create": Route(RIGHTS_HOLDER),
+    "concerns:watch": Route(RIGHTS_HOLDER),
+    "concerns:watch_remove": Route(
+        "302 403 403 403 403 302", RIGHTS_HOLDER_OTHER, kwargs=watch_term_kwargs, method="post"
+    ),
+    "concerns:detail": Route(RIGHTS_HOLDER, RIGHTS_HOLDER_OTHER, kwargs=concern_kwargs()),
+    "concerns:edit": Route(RIGHTS_HOLDER, RIGHTS_HOLDER_OTHER, kwargs=concern_kwargs(draft=True)),
+    "concerns:withdraw": Route("302 403 403 403 403 302", RIGHTS_HOLDER_OTHER, kwargs=concern_kwargs(), method="post"),
+    # Evidence: to the filer's organisation and to the ministry the concern was filed with.
+    "concerns:evidence": Route(
+        "302 200 200 403 403 200", "302 404 404 403 403 404", kwargs=concern_kwargs(evidence=True)
+    ),
+    # The ministry's triage of the concerns filed with it.
+    "concern_triage:queue": Route(MINISTRY),
+    "concern_triage:detail": Route(MINISTRY, MINISTRY_OTHER, kwargs=concern_kwargs()),
+    "concern_triage:action": Route(
+        "302 302 302 403 403 403",
+        MINISTRY_OTHER,
+        kwargs=lambda world, other: {**concern_kwargs()(world, other), "action": "assess"},
+        method="post",
+    ),
     # The public site and its API: the same for everyone.
     "verify": Route(PUBLIC),
     "log_head": Route(PUBLIC),
     "log_entry": Route("404 404 404 404 404 404", kwargs=lambda world, other: {"index": 0}),  # the log is empty
+    "log": Route(PUBLIC),
+    "log_checkpoint": Route("404 404 404 404 404 404"),
+    "log_tile": Route("404 404 404 404 404 404", kwargs=lambda world, other: {"level": "0", "index": "000"}),
+    "log_entries": Route("404 404 404 404 404 404", kwargs=lambda world, other: {"index": "000"}),
+    "log_consistency": Route("404 404 404 404 404 404", kwargs=lambda world, other: {"first": 0, "second": 1}),
     "public:index": Route(PUBLIC),
     # An issued request is public (who was asked, who answered); its answers only once published.
     "public:request_detail": Route(
@@ -232,6 +296,13 @@ MATRIX: dict[str, Route] = {
     "api:public-source-list": Route(PUBLIC),
     "api:schema": Route(PUBLIC),
     "api:docs": Route(PUBLIC),
+    # Operations: probes for everyone (they name checks, nothing secret); the operator page only for staff.
+    "healthz": Route(PUBLIC),
+    "readyz": Route(PUBLIC),
+    "operator:dashboard": Route("302 404 404 404 404 404"),
+    "operator:record_job_retry": Route(
+        "302 404 404 404 404 404", "302 404 404 404 404 404", kwargs=object_kwargs("job"), method="post"
+    ),
 }
 
 # The admin site is covered by one rule: nobody in a portal role gets in, only staff.

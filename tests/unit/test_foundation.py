@@ -23,7 +23,10 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "RECORD_SIGNING_PKCS12"])
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "RECORD_SIGNING_PKCS12", "LOG_SIGNING_KEY", "PORTAL_BASE_URL"],
+)
 def test_production_refuses_to_start_without_a_required_variable(missing):
     env = {**PRODUCTION_ENV, missing: ""}
     result = run_manage("check", env=env)

@@ -20,7 +20,7 @@ BROKER_DOWN = OperationalError("Error 111 connecting to 127.0.0.1:6399. Connecti
 def broker_down():
     return (
         mock.patch.object(tasks.render_record, "delay", side_effect=BROKER_DOWN),
-        mock.patch.object(tasks.notify_transition, "delay", side_effect=BROKER_DOWN),
+        mock.patch.object(tasks.send_outbox_mail, "delay", side_effect=BROKER_DOWN),
     )
 
 

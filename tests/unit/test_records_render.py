@@ -236,3 +236,73 @@ def test_the_record_fetcher_serves_the_portal_stylesheet_and_raster_data_images(
     assert b"@page" in css.read()
     png = fetcher.fetch("data:image/png;base64,iVBORw0KGgo=")
     assert png.read().startswith(b"\x89PNG")
+
+
+def longest_answers() -> dict:
+    """Every kind of long value at the longest length the answer forms accept, without spaces to break at."""
+    from disclosures.forms.answers import QuestionAnswerForm, SourceForm
+
+    free = QuestionAnswerForm.base_fields["answer"].max_length
+    line = SourceForm.base_fields["name"].max_length
+    paragraph = SourceForm.base_fields["piracy_removal"].max_length
+    url = "https://example.jp/" + "a" * 400
+    japanese = "学習データの収集元ごとの内訳と同意の根拠を示す" * 40
+    answer = (japanese + url + "0123456789abcdef" * 25) * (free // 1000 + 1)
+    return {
+        "sources": [
+            {
+                "tier": "public",
+                "name": ("データセット" * line)[: line - 3] + "END",
+                "kind": "web_crawl",
+                "piracy_removal": ("f" * paragraph)[: paragraph - 3] + "END",
+            }
+        ],
+        "questions": {"1": {"tier": "public", "answer": answer[: free - 11] + "最後の一文です。END"}},
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_longest_answers_the_forms_allow_render_to_a_record_with_all_their_text(issued_request, submitter):
+    answers = longest_answers()
+    assert len(answers["questions"]["1"]["answer"]) == 20000  # what QuestionAnswerForm accepts
+    submit_version(issued_request, submitter, answers)
+
+    job = RecordJob.objects.get(request=issued_request, variant=Variant.PUBLIC)
+    assert job.status == RecordJob.Status.DONE, job.error
+    pages, text = pdf_text(read(Record.objects.get(job=job)))
+    flat = text.replace("\n", "").replace(" ", "").replace("\u200b", "")  # break opportunities in long runs
+    assert 8 <= pages <= 60
+    assert "最後の一文です。END" in flat
+    assert flat.count("https://example.jp/") == answers["questions"]["1"]["answer"].count("https://example.jp/")
+    assert answers["sources"][0]["name"][-30:] in flat
+    assert answers["sources"][0]["piracy_removal"][-30:] in flat
+
+
+def test_long_unbroken_text_wraps_inside_the_page_instead_of_overflowing():
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    from disclosures.records.render import breakable
+
+    unbroken = {"url": "https://example.jp/" + "a" * 600, "hash": "0123456789abcdef" * 40, "ja": "日本語の文" * 150}
+    rows = "".join(f"<tr><th>{k}</th><td>{breakable(v)}</td></tr>" for k, v in unbroken.items())
+    html = f'<table class="fields"><tbody>{rows}</tbody></table>'
+    document = HTML(string=html).render(stylesheets=[CSS(filename=finders.find("css/record.css"))])
+    page = document.pages[0]._page_box
+    right = page.content_box_x() + page.width
+    text_boxes = [box for box in page.descendants() if type(box).__name__ == "TextBox"]
+    assert len(text_boxes) > 20  # each long value wrapped onto several lines
+    assert all(box.position_x + box.width <= right + 0.5 for box in text_boxes)
+
+
+def test_only_long_unbroken_runs_get_break_opportunities_and_the_text_is_otherwise_unchanged():
+    from disclosures.records.render import UNBROKEN_CHUNK, ZERO_WIDTH_SPACE, breakable
+
+    japanese, spaced = "日本語の文" * 100, "short words only " * 50
+    run = "https://example.jp/" + "a" * 200
+    assert breakable(japanese) == japanese
+    assert breakable(spaced) == spaced
+    broken = breakable(f"{japanese}{run} tail")
+    assert broken.replace(ZERO_WIDTH_SPACE, "") == f"{japanese}{run} tail"
+    pieces = broken[len(japanese) : -len(" tail")].split(ZERO_WIDTH_SPACE)
+    assert len(pieces) > 1 and all(len(piece) <= UNBROKEN_CHUNK for piece in pieces)

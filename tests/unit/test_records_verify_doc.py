@@ -1,20 +1,24 @@
-"""docs/verify_inclusion.py, the snippet docs/verifying-records.md gives, checks real records of a real log."""
+"""docs/verify_inclusion.py, the script docs/verifying-records.md gives, checks real records of a real log
+against the pinned log key, and catches each tamper an insider could make in the database."""
 
-import base64
 import hashlib
 import importlib.util
-import json
+import urllib.error
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.urls import reverse
 
-from disclosures.models import LogEntry, Record
+from disclosures.models import Record
+from disclosures.records import note
 from disclosures.services.requests import issue_request
 from disclosures.states import State
+from tests import log_tampers
 from tests.factories import DisclosureRequestFactory
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+BASE = "https://portal.test/log/"
 
 
 def load_snippet():
@@ -36,72 +40,96 @@ def logged_records(ministry, developer, official):
     return list(Record.objects.order_by("log_entry__index"))
 
 
-def pdf_sha256(record: Record) -> str:
+@pytest.fixture
+def portal(client, monkeypatch):
+    """The script's HTTP reads answered by the test portal."""
+
+    def fetch(url: str) -> bytes:
+        response = client.get(url.removeprefix("https://portal.test"))
+        if response.status_code != 200:
+            raise urllib.error.URLError(f"HTTP {response.status_code}")
+        return response.content
+
+    monkeypatch.setattr(snippet, "fetch", fetch)
+    return client
+
+
+def vkey() -> str:
+    return note.log_verifier().vkey
+
+
+def pdf_of(record: Record, folder: Path) -> Path:
+    path = folder / f"{record.public_id}.pdf"
     with record.file.open("rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+        path.write_bytes(handle.read())
+    return path
+
+
+def run(pdf: Path, index: int, *extra: str, key: str | None = None) -> int:
+    return snippet.main(["verify_inclusion.py", "--log-key", key or vkey(), str(pdf), BASE, str(index), *extra])
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_documented_snippet_proves_each_pdf_is_in_the_log_under_the_signed_head(client, logged_records):
-    head = client.get(reverse("log_head")).json()
-    assert head["tree_size"] == len(logged_records) == 5
-    assert snippet.check_head_signature(head)
+def test_the_documented_script_proves_each_pdf_is_in_the_log_under_the_pinned_key(
+    portal, logged_records, tmp_path, capsys
+):
     for index, record in enumerate(logged_records):
-        proof = client.get(reverse("log_entry", args=[index])).json()
-        assert proof["head"] == head
-        assert snippet.check_inclusion(pdf_sha256(record), proof) == index
-        assert LogEntry.objects.get(index=index).record == record
+        assert run(pdf_of(record, tmp_path), index) == 0
+        assert f"is entry {index} of the log of 5" in capsys.readouterr().out
+    fingerprint = note.log_verifier().fingerprint
+    pdf = pdf_of(logged_records[3], tmp_path)
+    assert snippet.main(["verify_inclusion.py", "--log-key-sha256", fingerprint, str(pdf), BASE, "3"]) == 0
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_documented_snippet_rejects_another_pdf_a_changed_entry_a_wrong_path_and_a_forged_head(
-    client, logged_records
+def test_the_documented_script_rejects_another_pdf_another_key_and_a_log_that_is_no_extension(
+    portal, logged_records, tmp_path, capsys
 ):
-    proof = client.get(reverse("log_entry", args=[2])).json()
-    genuine = pdf_sha256(logged_records[2])
-
-    with pytest.raises(ValueError, match="another PDF"):
-        snippet.check_inclusion(pdf_sha256(logged_records[1]), proof)
-    changed = json.loads(json.dumps(proof))
-    changed["entry"]["reference"] = "AIPA16-2026-9999"
-    with pytest.raises(ValueError, match="leaf hash"):
-        snippet.check_inclusion(genuine, changed)
-    swapped = json.loads(json.dumps(proof))
-    swapped["audit_path"].reverse()
-    with pytest.raises(ValueError, match="signed root"):
-        snippet.check_inclusion(genuine, swapped)
-    shortened = json.loads(json.dumps(proof))
-    shortened["audit_path"].pop()
-    with pytest.raises(ValueError):
-        snippet.check_inclusion(genuine, shortened)
-
-    forged = dict(proof["head"], tree_size=proof["head"]["tree_size"] + 1)
-    assert not snippet.check_head_signature(forged)
-    other_signature = dict(proof["head"], signature=base64.b64encode(b"\x30\x06\x02\x01\x01\x02\x01\x01").decode())
-    assert not snippet.check_head_signature(other_signature)
+    pdf = pdf_of(logged_records[2], tmp_path)
+    assert run(pdf, 1) == 1
+    assert "logs another PDF" in capsys.readouterr().err
+    stranger = note.verifier_for(note.log_origin(), Ed25519PrivateKey.generate()).vkey
+    assert run(pdf, 2, key=stranger) == 1
+    assert "not signed by the pinned log key" in capsys.readouterr().err
+    assert snippet.main(["verify_inclusion.py", "--log-key-sha256", "00" * 32, str(pdf), BASE, "2"]) == 1
+    capsys.readouterr()
+    forked = tmp_path / "forked-checkpoint"
+    body = note.Checkpoint(origin=note.log_origin(), tree_size=3, root_hash=hashlib.sha256(b"fork").digest()).body
+    forked.write_text(note.sign_note(body, name=note.log_origin(), private_key=note.log_signing_key()))
+    assert run(pdf, 2, "--previous", str(forked)) == 1
+    assert "not an extension" in capsys.readouterr().err
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_snippets_command_line_prints_ok_for_a_downloaded_pdf_and_proof(
-    client, logged_records, tmp_path, monkeypatch, capsys
+@pytest.mark.parametrize(
+    "tamper, index, expected",
+    [
+        (lambda: log_tampers.alter_entry(1), 1, "does not lead to the signed root"),
+        (lambda: log_tampers.remove_entry(1), 1, "does not serve"),
+        (lambda: log_tampers.reorder(1, 2), 1, "logs another PDF"),
+        (lambda: log_tampers.rewrite_and_resign(1), 1, "not signed by the pinned log key"),
+        (lambda: log_tampers.roll_back(3), 4, "not in the log of 3 entries"),
+    ],
+    ids=["alter", "remove", "reorder", "rewrite-and-resign", "roll-back"],
+)
+def test_each_database_tamper_is_caught_by_the_documented_script(
+    portal, logged_records, tmp_path, capsys, tamper, index, expected
 ):
-    record = logged_records[3]
-    pdf = tmp_path / "record.pdf"
-    with record.file.open("rb") as handle:
-        pdf.write_bytes(handle.read())
-    responses = {
-        "https://portal.test/log/entries/3.json": client.get(reverse("log_entry", args=[3])).json(),
-        "https://portal.test/log/head.json": client.get(reverse("log_head")).json(),
-    }
-    monkeypatch.setattr(snippet, "fetch_json", responses.__getitem__)
-
-    assert snippet.main(["verify_inclusion.py", str(pdf), *responses]) == 0
-    assert "is entry 3 of the log of 5" in capsys.readouterr().out
+    pdf = pdf_of(logged_records[index], tmp_path)
+    saved = tmp_path / "checkpoint"
+    assert run(pdf, index, "--save", str(saved)) == 0
+    tamper()
+    assert run(pdf, index) == 1
+    assert expected in capsys.readouterr().err
+    if expected.startswith("not in the log"):
+        assert run(pdf_of(logged_records[0], tmp_path), 0, "--previous", str(saved)) == 1
+        assert "the log shrank from 5 to 3 entries" in capsys.readouterr().err
 
 
-def test_the_documented_urls_are_the_portals():
+def test_the_documented_urls_and_commands_are_the_portals():
     text = (DOCS / "verifying-records.md").read_text()
     assert "docs/verify_inclusion.py" in text
-    for url in (reverse("log_head"), reverse("log_entry", args=[0]).replace("0", "<n>"), reverse("verify")):
+    for url in (reverse("log"), reverse("log_checkpoint"), reverse("log_head"), reverse("verify")):
         assert url in text
-    assert "python manage.py verify_log" in text
+    assert "/log/tile/<L>/<N>" in text and "/log/tile/entries/<N>" in text
+    assert "python manage.py verify_log" in text and "--log-key" in text and "LOG_SIGNING_KEY" in text

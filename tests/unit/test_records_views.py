@@ -5,13 +5,13 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from disclosures import tasks
-from disclosures.models import Publication, Record, RecordJob, ResponseVersion, Variant
+from disclosures.models import AuditEvent, Record, RecordJob, ResponseVersion, Variant
 from disclosures.services.audit import record_event
+from disclosures.services.publication import approve_publication
 from disclosures.services.records import run_record_job, schedule_records
 from disclosures.services.requests import issue_request
 from disclosures.states import Action, State
@@ -122,7 +122,7 @@ def test_a_user_of_another_organisation_gets_404_for_both_pdfs_of_an_unpublished
 def test_a_user_of_another_organisation_gets_404_for_the_complete_pdf_even_once_published(
     client, submitted, supervisor, login
 ):
-    Publication.objects.create(request=submitted, approved_by=supervisor, approved_at=timezone.now())
+    approve_publication(request=submitted, by=supervisor)
     login(client, member(Role.RESPONDER))
     assert client.get(reverse("record_download", args=[complete_record(submitted).public_id])).status_code == 404
     assert client.get(reverse("record_download", args=[public_record(submitted).public_id])).status_code == 200
@@ -135,7 +135,7 @@ def test_an_anonymous_visitor_gets_the_public_pdf_only_once_the_request_is_publi
     assert client.get(public_url).status_code == 404
     assert client.get(complete_url).status_code == 404
 
-    Publication.objects.create(request=submitted, approved_by=supervisor, approved_at=timezone.now())
+    approve_publication(request=submitted, by=supervisor)
 
     response = client.get(public_url)
     assert response.status_code == 200
@@ -144,3 +144,84 @@ def test_an_anonymous_visitor_gets_the_public_pdf_only_once_the_request_is_publi
     assert submitted.reference in text
     assert SECRET not in text
     assert client.get(complete_url).status_code == 404
+
+
+def swap_stored_file(record: Record, content: bytes) -> None:
+    """What an insider with storage access does: another PDF under the record's name."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(record.file.name)
+    assert default_storage.save(record.file.name, ContentFile(content)) == record.file.name
+
+
+@pytest.mark.django_db
+def test_a_stored_file_swapped_for_another_records_is_refused_with_an_integrity_message_and_audited(
+    client, submitted, official, login
+):
+    from django.core.files.storage import default_storage
+
+    record, other = complete_record(submitted), public_record(submitted)
+    with default_storage.open(other.file.name, "rb") as handle:
+        swap_stored_file(record, handle.read())  # a genuinely signed PDF, but not this record's
+    login(client, official)
+
+    response = client.get(reverse("record_download", args=[record.public_id]))
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("text/html")
+    assert response["Cache-Control"] == "no-store"
+    assert "この記録の保存ファイルは完全性の検査に合格しませんでした" in response.text
+    event = AuditEvent.objects.get(action="record_integrity_failed")
+    assert event.data == {"record": str(record.public_id), "file": record.file.name}
+    assert event.actor == official
+
+
+@pytest.mark.django_db
+def test_a_missing_stored_file_is_refused_with_the_same_message_not_a_server_error(client, submitted, official, login):
+    from django.core.files.storage import default_storage
+
+    record = complete_record(submitted)
+    default_storage.delete(record.file.name)
+    login(client, official)
+    response = client.get(reverse("record_download", args=[record.public_id]))
+    assert response.status_code == 410
+    assert "この記録の保存ファイルは完全性の検査に合格しませんでした" in response.text
+
+
+@pytest.mark.django_db
+def test_stored_file_problems_names_each_swapped_or_missing_file_and_nothing_else(submitted):
+    from django.core.files.storage import default_storage
+
+    from disclosures.records.integrity import stored_file_problems
+
+    assert list(stored_file_problems()) == []
+    record, other = complete_record(submitted), public_record(submitted)
+    swap_stored_file(record, b"%PDF-1.7 a different file")
+    default_storage.delete(other.file.name)
+    problems = list(stored_file_problems())
+    assert len(problems) == 2
+    swapped, missing = sorted(problems, key=lambda line: str(record.public_id) not in line)
+    assert str(record.public_id) in swapped and record.sha256 in swapped and "SHA-256" in swapped
+    assert str(other.public_id) in missing and "missing" in missing
+
+
+def test_hashing_a_stored_file_reads_it_in_chunks_however_large(monkeypatch):
+    import hashlib
+    import io
+
+    from disclosures.records import integrity
+
+    class Source(io.BytesIO):
+        largest = 0
+
+        def read(self, size=-1):
+            assert size > 0, "never the whole file at once"
+            chunk = super().read(size)
+            Source.largest = max(Source.largest, len(chunk))
+            return chunk
+
+    data = b"x" * (5 * integrity.CHUNK_SIZE + 7)
+    copy = io.BytesIO()
+    assert integrity.copy_and_hash(Source(data), copy) == hashlib.sha256(data).hexdigest()
+    assert copy.getvalue() == data
+    assert Source.largest == integrity.CHUNK_SIZE

@@ -119,13 +119,14 @@ def test_downloading_a_complete_record_writes_a_read_event(client, submitter, is
 
 
 @pytest.mark.django_db
-def test_confidentiality_and_publication_decisions_are_audited(official, submitted_request, ministry):
+def test_confidentiality_and_publication_decisions_are_audited(submitted_request, ministry):
     from disclosures.selectors.answers import claims
 
     version = ResponseVersion.objects.get(request=submitted_request)
     claim = claims(version)[0]
-    decide_claim(version=version, answer_path=claim.path, decision="accepted", by=official)
-    approve_publication(request=submitted_request, by=member(Role.SUPERVISOR, ministry))
+    supervisor = member(Role.SUPERVISOR, ministry)
+    decide_claim(version=version, answer_path=claim.path, decision="accepted", by=supervisor)
+    approve_publication(request=submitted_request, by=supervisor)
     assert {"decide_confidentiality", "approve_publication"} <= set(actions())
 
 
@@ -210,3 +211,27 @@ def test_downloading_a_submitted_file_writes_a_read_event(client, official, subm
     event = AuditEvent.objects.get(action="read_attachment")
     assert event.actor == official
     assert event.data == {"attachment": str(attachment.public_id), "tier": "trade_secret"}
+
+
+@pytest.mark.django_db
+def test_the_ministrys_trail_shows_its_own_staff_and_only_the_developers_steps_without_names_or_addresses(
+    client, supervisor, official, submitter, issued_request
+):
+    record_event(action="read_answers", actor=official, request=issued_request, ip="192.0.2.10")
+    record_event(action=Action.SUBMIT, actor=submitter, request=issued_request, ip="198.51.100.77", data={"version": 1})
+    record_event(action="read_attachment", actor=submitter, request=issued_request, ip="198.51.100.78")
+    record_event(action="sign_in", actor=submitter, ip="198.51.100.79")
+    login(client, supervisor)
+
+    page = client.get(reverse("official:audit"))
+
+    shown = {(e.action, e.organisation) for e in page.context["page"]}
+    assert (Action.SUBMIT.value, issued_request.developer) in shown
+    assert ("read_attachment", issued_request.developer) not in shown
+    assert official.username in page.text and "192.0.2.10" in page.text
+    assert submitter.username not in page.text
+    for address in ("198.51.100.77", "198.51.100.78", "198.51.100.79"):
+        assert address not in page.text
+    assert issued_request.developer.name in page.text
+    by_user = client.get(reverse("official:audit"), {"actor": submitter.username}).context["page"]
+    assert list(by_user) == []

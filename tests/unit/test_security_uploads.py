@@ -1,5 +1,6 @@
 import io
 import zipfile
+import zlib
 
 import pytest
 from django.utils import translation
@@ -151,10 +152,62 @@ def test_binary_data_named_csv_is_refused():
     assert not inspect_upload("sources.csv", b"\x00\x01\x02binary").accepted
 
 
-def test_a_pdf_with_javascript_is_accepted_with_a_warning():
-    verdict = inspect_upload("report.pdf", PDF + b"<< /S /JavaScript /JS (app.alert(1)) >>")
-    assert verdict.accepted
-    assert verdict.warnings == ("pdf_javascript",)
+def pdf_with_object_stream(objects: bytes) -> bytes:
+    compressed = zlib.compress(objects)
+    return (
+        PDF[:-6]
+        + b"2 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(compressed)
+        + compressed
+        + b"\nendstream\nendobj\n%%EOF\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        PDF + b"<< /S /JavaScript /JS (app.alert(1)) >>",
+        PDF + b"<< /Names << /JavaScript 5 0 R >> >>",
+        PDF + b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>",  # names spelled with #xx escapes
+        pdf_with_object_stream(b"3 0 << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"),
+    ],
+    ids=["plain", "name-tree", "escaped-names", "in-compressed-object-stream"],
+)
+def test_a_pdf_with_javascript_is_refused_with_a_clear_reason(data):
+    verdict = inspect_upload("report.pdf", data)
+    assert not verdict.accepted
+    assert "JavaScript" in verdict.reason
+
+
+def test_a_pdf_whose_names_only_start_like_javascript_is_accepted():
+    names = b"<< /JSON (x) /JavaScripts 1 /JSLabel (a) /Type /Catalog >>"
+    assert inspect_upload("report.pdf", PDF + names).accepted
+    assert inspect_upload("report.pdf", pdf_with_object_stream(b"3 0 " + names)).accepted
+
+
+def test_a_pdf_whose_streams_inflate_beyond_the_bound_is_refused(monkeypatch):
+    from disclosures import uploads
+
+    monkeypatch.setattr(uploads, "MAX_PDF_INFLATED", 10_000)
+    verdict = inspect_upload("report.pdf", pdf_with_object_stream(b" " * 50_000))
+    assert not verdict.accepted
+    assert "expands" in verdict.reason
+
+
+@pytest.mark.django_db
+def test_the_attachment_service_refuses_a_scripted_pdf_in_the_uploaders_language(issued_request, responder):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosures.services.responses import add_attachment
+
+    scripted = PDF + b"<< /S /JavaScript /JS (app.alert(1)) >>"
+    with translation.override("ja"), pytest.raises(ValidationError) as refused:
+        add_attachment(request=issued_request, by=responder, upload=SimpleUploadedFile("report.pdf", scripted))
+    assert refused.value.message_dict["attachment"] == [
+        "JavaScriptを含むPDFファイルは受け付けていません。スクリプトを含まない新しいPDFとして保存または印刷してから、"
+        "もう一度アップロードしてください。"
+    ]
+    assert not issued_request.attachments.exists()
 
 
 @pytest.mark.django_db

@@ -1,13 +1,13 @@
 """The developer's answer pages: the structured draft (save, autosave, upload), submit, import and export."""
 
-import json
+import uuid
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,14 +32,20 @@ def _is_autosave(request) -> bool:
     return request.headers.get("X-Autosave") == "1"
 
 
+STASH_TICKET_FIELD = "stash_ticket"
+
+
 def keep_unsaved_input(view):
-    """When the session expired while typing, stash the posted answers and restore them after sign-in."""
+    """When the session expired while typing, stash the posted answers and restore them after sign-in.
+
+    Only input that carries the stash ticket the answer page gave its signed-in author is kept, and only
+    while that author may still edit the request's answers: a visitor without one stores nothing.
+    """
 
     @wraps(view)
     def wrapped(request, public_id, *args, **kwargs):
         if request.method == "POST" and not request.user.is_authenticated:
-            data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
-            token = services.stash_input(request_public_id=public_id, data=data)
+            token = _stash(request, public_id)
             target = reverse("developer:answers", args=[public_id])
             if token:
                 target += "?" + urlencode({"restore": token})
@@ -52,18 +58,33 @@ def keep_unsaved_input(view):
     return wrapped
 
 
+def _stash(request, public_id) -> str | None:
+    owner = services.stash_owner(ticket=request.POST.get(STASH_TICKET_FIELD, ""), request_public_id=public_id)
+    if owner is None:
+        return None
+    try:
+        disclosure = get_request_for(owner, public_id)
+        skip = {"csrfmiddlewaretoken", STASH_TICKET_FIELD}
+        data = {key: values for key, values in request.POST.lists() if key not in skip}
+        return services.stash_input(by=owner, request=disclosure, data=data)
+    except (Http404, PermissionDenied):
+        return None
+
+
 def _saved_at(draft) -> str:
     return date_format(timezone.localtime(draft.updated_at), "Y-m-d H:i:s") if draft.updated_at else ""
 
 
 def _render(request, disclosure, draft, forms, *, revision, status=200, upload_form=None, **extra):
+    editable = services.may_edit_answers(request.user, disclosure)
     context = {
         "disclosure": disclosure,
         "draft": draft,
         "forms": forms,
         "revision": revision,
         "saved_at": _saved_at(draft),
-        "editable": services.may_edit_answers(request.user, disclosure),
+        "editable": editable,
+        "stash_ticket": services.stash_ticket(user=request.user, request=disclosure) if editable else "",
         "can_submit": any(
             may_transition(request.user, disclosure, action) and disclosure.state in sources
             for action, sources in (
@@ -93,7 +114,7 @@ def answers(request, public_id):
         return _save(request, disclosure, draft)
     restored = None
     if request.GET.get("restore"):
-        restored = services.take_stashed_input(request=disclosure, token=request.GET["restore"])
+        restored = services.take_stashed_input(request=disclosure, by=request.user, token=request.GET["restore"])
     if restored is not None:
         data = MultiValueDict(restored)
         messages.info(request, _("Your unsaved input was restored after signing in. Save to keep it."))
@@ -133,7 +154,14 @@ def _save(request, disclosure, draft):
                 for text in errors:
                     upload_form.add_error(field if field in upload_form.fields else None, text)
     if request.POST.get("remove_attachment"):
-        attachment = selectors.get_attachment_for(request.user, disclosure, request.POST["remove_attachment"])
+        try:
+            attachment_id = uuid.UUID(request.POST["remove_attachment"])
+        except ValueError:
+            upload_form.add_error(None, _("This file is not attached to the answer."))
+            if autosave:
+                return JsonResponse({"status": "invalid", "problems": []}, status=400)
+            return _render(request, disclosure, draft, forms, revision=revision, status=400, upload_form=upload_form)
+        attachment = selectors.get_attachment_for(request.user, disclosure, attachment_id)
         services.remove_attachment(attachment=attachment, by=request.user)
     if not forms.is_valid():
         if autosave:
@@ -207,16 +235,17 @@ def import_document(request, public_id):
     form = ImportForm(request.POST, request.FILES)
     target = redirect("developer:answers", public_id=disclosure.public_id)
     if not form.is_valid():
-        messages.error(request, _("Choose a JSON file to import."))
-        return target
-    try:
-        document = json.loads(form.cleaned_data["document"].read().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        messages.error(request, _("The file is not valid JSON."))
+        # A file that is not a usable document says why; no file (or a bad form) asks for one.
+        errors = form.errors.get("document") if "document" in request.FILES else None
+        for text in errors or [_("Choose a JSON file to import.")]:
+            messages.error(request, text)
         return target
     try:
         result = services.import_answers(
-            request=disclosure, by=request.user, document=document, revision=form.cleaned_data["revision"]
+            request=disclosure,
+            by=request.user,
+            document=form.cleaned_data["document"],
+            revision=form.cleaned_data["revision"],
         )
     except services.DraftConflict:
         messages.error(request, _("The draft was saved by someone else meanwhile. Reload it and import again."))

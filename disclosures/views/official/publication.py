@@ -17,10 +17,15 @@ from portal.accounts.net import client_ip
 def approve(request, public_id):
     disclosure = get_request_for(request.user, public_id)
     try:
-        approve_publication(request=disclosure, by=request.user, ip=client_ip(request))
+        # The latest version the approval page listed: one submitted since then waits for its own approval.
+        through = int(request.POST.get("through_version", "0"))
+    except ValueError:
+        through = 0
+    try:
+        approve_publication(request=disclosure, by=request.user, through_version=through, ip=client_ip(request))
     except PermissionDenied as error:
         record_refusal(request, "access_denied")
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Publication approved: the covering letter and public answers are now public."))
+        messages.success(request, _("Publication approved: what the approval listed is now public."))
     return redirect("official:request_detail", public_id=disclosure.public_id)

@@ -1,7 +1,7 @@
 """The official's review of a submitted answer: the version in full, claims to decide, comments to send."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,6 +55,7 @@ def review(request, public_id, clarification_form=None, status=200):
         context |= {
             "answers": selectors.readable(version.answers, questions=selectors.question_texts(disclosure)),
             "claims": claims,
+            "may_decide": services.may_decide_claims(request.user, disclosure),
             "can_clarify": may_transition(request.user, disclosure, Action.REQUEST_CLARIFICATION)
             and version.number == versions[-1].number,
             "clarification_form": clarification_form or ClarificationForm(prefix="clarify"),
@@ -67,6 +68,8 @@ def review(request, public_id, clarification_form=None, status=200):
 @require_POST
 def decide(request, public_id):
     disclosure = get_request_for(request.user, public_id)
+    if not services.may_decide_claims(request.user, disclosure):
+        raise PermissionDenied(_("Only a supervisor of the requesting ministry decides on confidentiality claims."))
     _versions, version = _version(request, disclosure)
     form = ClaimDecisionForm(request.POST)
     target = reverse("official:review", args=[disclosure.public_id]) + f"?version={version.number if version else ''}"

@@ -1,14 +1,22 @@
-"""CSV exports, streamed: rows are read with `.iterator()` and written one at a time, so memory stays flat."""
+"""CSV exports, streamed: rows are read with `.iterator()` and written one at a time, so memory stays flat.
+
+Every cell goes through `csv_cell`, so no text from an answer is ever read as a formula by a spreadsheet.
+"""
 
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures.filters import PublicRequestFilter
+from disclosures.filters import PublicRequestFilter, filter_errors
 from disclosures.selectors import public as selectors
+from portal.throttling import throttled
+
+# What spreadsheet programs read as the start of a formula (OWASP: CSV injection); Japanese spreadsheet
+# programs also take the full-width signs for formulas.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 REQUEST_COLUMNS = [
     "reference",
@@ -48,12 +56,19 @@ class _Echo:
         return value
 
 
+def csv_cell(value):
+    """A cell as written: text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so spreadsheet programs read the Japanese text as UTF-8
-    yield writer.writerow(header)
+    yield writer.writerow([csv_cell(cell) for cell in header])
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([csv_cell(cell) for cell in row])
 
 
 def _csv_response(filename: str, lines: Iterator[str]) -> StreamingHttpResponse:
@@ -104,13 +119,17 @@ def source_rows(queryset) -> Iterator[list]:
         ]
 
 
+@throttled("export")
 def requests_csv(request):
     """Every issued request (or those matching the index's filters) as CSV."""
     filterset = PublicRequestFilter(request.GET or None, queryset=selectors.public())
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponse(filter_errors(filterset), status=400, content_type="text/plain; charset=utf-8")
     rows = filterset.qs if filterset.is_bound else selectors.public()
     return _csv_response("requests.csv", _stream(REQUEST_COLUMNS, request_rows(rows)))
 
 
+@throttled("export")
 def sources_csv(request):
     rows = selectors.search_sources(request.GET.get("q", ""))
     return _csv_response("declared-sources.csv", _stream(SOURCE_COLUMNS, source_rows(rows)))

@@ -9,23 +9,30 @@ from disclosures.selectors import public as selectors
 from disclosures.views.public import charts
 from disclosures.views.public.answers import answer_changes, render_answers
 from disclosures.views.public.cache import render_public
-from portal.accounts.models import Organisation
+from portal.throttling import throttled
 
 PAGE_SIZE = 50
+INDEX_PARAMETERS = (*PublicRequestFilter.base_filters, "page")
 
 
+@throttled("public_page")
 def request_index(request):
     """Every issued request, filterable, searchable, sortable; the URL carries the whole query."""
 
     def build():
         filterset = PublicRequestFilter(request.GET or None, queryset=selectors.public())
+        if filterset.is_bound and not filterset.is_valid():
+            # The form shows what is wrong with each value; no query runs on values it refused.
+            page = Paginator(selectors.public().none(), PAGE_SIZE).get_page(1)
+            return {"title": _("Transparency index"), "filter": filterset, "page": page, "status": 400}
         rows = filterset.qs if filterset.is_bound else selectors.public()
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         return {"title": _("Transparency index"), "filter": filterset, "page": page}
 
-    return render_public(request, "public/index.html", build)
+    return render_public(request, "public/index.html", build, params=INDEX_PARAMETERS)
 
 
+@throttled("public_page")
 def request_detail(request, reference):
     def build():
         disclosure = selectors.get_public_request(reference)
@@ -61,6 +68,7 @@ def request_detail(request, reference):
     return render_public(request, "public/request_detail.html", build)
 
 
+@throttled("public_page")
 def company_list(request):
     """The same figures for every company that received a request: who answered, declined or stayed silent."""
 
@@ -68,20 +76,22 @@ def company_list(request):
         figures, sort = selectors.sort_companies(selectors.company_figures(), request.GET.get("sort", "name"))
         return {"title": _("Companies"), "figures": figures, "sort": sort}
 
-    return render_public(request, "public/company_list.html", build)
+    return render_public(request, "public/company_list.html", build, params=("sort",))
 
 
+@throttled("public_page")
 def company_detail(request, slug):
     def build():
-        organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.DEVELOPER)
+        organisation = get_object_or_404(selectors.public_developers(), slug=slug)
         (figures,) = selectors.company_figures(organisation)
         rows = selectors.public().filter(developer=organisation)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         return {"title": organisation.name, "organisation": organisation, "figures": figures, "page": page}
 
-    return render_public(request, "public/company_detail.html", build)
+    return render_public(request, "public/company_detail.html", build, params=("page",))
 
 
+@throttled("public_page")
 def source_search(request):
     """ "Was my work used?": every publicly declared source, searched by title, domain, rights holder or company."""
 
@@ -91,9 +101,10 @@ def source_search(request):
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if text else None
         return {"title": _("Was my work used?"), "q": text, "page": page}
 
-    return render_public(request, "public/source_search.html", build)
+    return render_public(request, "public/source_search.html", build, params=("q", "page"))
 
 
+@throttled("public_page")
 def statistics(request):
     def build():
         figures = selectors.public_statistics()

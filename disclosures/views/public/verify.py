@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from disclosures.records.verify import verify_pdf
-from disclosures.selectors.records import log_entry_for_hash
+from disclosures.selectors.log import log_evidence
 
 
 class BoundedMemoryUploadHandler(MemoryFileUploadHandler):
@@ -52,5 +52,7 @@ def _verify(request, handler):
         else:
             result = verify_pdf(upload.read())
             context["result"] = result
-            context["log_entry"] = log_entry_for_hash(result.sha256)
+            evidence = log_evidence(result.sha256, request.POST.get("checkpoint", "")[:4096])
+            context["log_entry"] = evidence.entry
+            context["log"] = evidence
     return render(request, "public/verify.html", context, status=status)

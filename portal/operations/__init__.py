@@ -1,0 +1,1 @@
+"""What a platform operator watches: health endpoints, worker and queue status, the operator page."""
