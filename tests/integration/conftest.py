@@ -3,6 +3,7 @@
 Run through `make test-integration`, which sets PORTAL_INTEGRATION=1, DATABASE_URL and REDIS_URL.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -105,6 +106,18 @@ def celery_worker_process(transactional_db, mail_dir, tmp_path):
     process = start_worker(f"test-{os.getpid()}", worker_environment(), tmp_path / "worker.log")
     yield process
     stop_worker(process)
+
+
+def task_succeeded(log_path: Path, task_id: str) -> bool:
+    """Whether a worker's JSON log (portal.logging writes one line per task) says the task succeeded."""
+    for line in log_path.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("task_id") == task_id and entry.get("state") == "SUCCESS":
+            return True
+    return False
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2):

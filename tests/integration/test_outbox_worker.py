@@ -8,7 +8,7 @@ from disclosures.states import State
 from portal.accounts.models import Role
 from portal.celery import app as celery_app
 from tests.factories import DisclosureRequestFactory, member
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import task_succeeded, wait_for
 
 # The private, stoppable broker and the worker starter of the records' broker-outage tests.
 from tests.integration.test_records_worker import broker, workers  # noqa: F401
@@ -43,7 +43,7 @@ def test_a_transition_made_while_the_broker_is_down_is_mailed_exactly_once_when_
         celery_app.send_task("disclosures.send_outbox_mail", args=[row.pk]),
     ]
     log = tmp_path / "mailer.log"
-    wait_for(lambda: all(f"[{task.id}] succeeded" in log.read_text() for task in sent))
+    wait_for(lambda: all(task_succeeded(log, task.id) for task in sent))
 
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboxMail.Status.SENT, 1)

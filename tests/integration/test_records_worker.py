@@ -27,7 +27,7 @@ from portal.accounts.models import Role
 from portal.celery import app as celery_app
 from tests.answers_data import give_complete_draft
 from tests.factories import DisclosureRequestFactory, member
-from tests.integration.conftest import start_worker, stop_worker, wait_for, worker_environment
+from tests.integration.conftest import start_worker, stop_worker, task_succeeded, wait_for, worker_environment
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -177,7 +177,7 @@ def test_a_worker_killed_in_the_middle_of_a_render_leaves_exactly_one_record_aft
 
     # The lost message may still come back one day; a duplicate of it finds the work done.
     duplicate = celery_app.send_task("disclosures.render_record", args=[job.pk], queue="pdf")
-    wait_for(lambda: f"render_record[{duplicate.id}] succeeded" in (tmp_path / "fresh.log").read_text())
+    wait_for(lambda: task_succeeded(tmp_path / "fresh.log", duplicate.id))
 
     job.refresh_from_db()
     assert job.attempts == 2
