@@ -306,9 +306,18 @@ def remove_unclaimed_files(job: RecordJob) -> list[str]:
     return removed
 
 
+def may_retry_record_job(user: User, job: RecordJob) -> bool:
+    """The request's own ministry staff, or the platform's operators (who belong to no ministry)."""
+    from portal.operations.services import is_platform_operator
+
+    if is_platform_operator(user):
+        return True
+    return user.role in MINISTRY and user.organisation is not None and user.organisation.pk == job.request.ministry_id
+
+
 def retry_record_job(*, job: RecordJob, by: User) -> RecordJob:
-    """An official puts a failed job back in the queue (after fixing what made it fail)."""
-    if by.role not in MINISTRY or by.organisation is None or by.organisation.pk != job.request.ministry_id:
+    """An official or an operator puts a failed job back in the queue (after fixing what made it fail)."""
+    if not may_retry_record_job(by, job):
         raise PermissionDenied(_("Only the ministry's officials can retry a record."))
     with transaction.atomic():
         updated = RecordJob.objects.filter(pk=job.pk, status=RecordJob.Status.FAILED).update(

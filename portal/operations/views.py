@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from disclosures.models import RecordJob
+from disclosures.services.records import retry_record_job
 from portal.operations import status
 from portal.operations.beat import last_beat_run
-from portal.operations.services import is_platform_operator, retry_failed_record_job
+from portal.operations.services import is_platform_operator
 
 JOBS_SHOWN = 50
 
@@ -57,7 +58,7 @@ def dashboard(request):
 def retry(request, public_id):
     _operator_only(request)
     job = get_object_or_404(RecordJob.objects.select_related("request"), public_id=public_id)
-    job = retry_failed_record_job(job=job, by=request.user)
+    job = retry_record_job(job=job, by=request.user)
     if job.status == RecordJob.Status.FAILED:
         messages.error(request, _("The record job could not be queued again."))
     else:
