@@ -1,71 +1,11 @@
-// Answer form: autosave, add/reorder rows. The page works without it (save and "add a row" buttons post).
+// Answer form: add and reorder rows (autosave.js saves). The page works without it ("add a row" posts).
 (function () {
   "use strict";
   var form = document.getElementById("answer-form");
   if (!form) { return; }
-  var status = document.getElementById("save-status");
-  var revision = document.getElementById("id_revision");
-  var timer = null;
-  var dirty = false;
-  var stopped = false;
-  var DELAY = 4000;
-
-  function say(text) { if (status) { status.textContent = text; } }
-  function lang() { return (document.documentElement.lang || "ja").slice(0, 2); }
-  function t(ja, en) { return lang() === "ja" ? ja : en; }
-
-  function autosave() {
-    timer = null;
-    if (!dirty || stopped) { return; }
-    dirty = false;
-    var data = new FormData(form);
-    data.delete("attachment");
-    data.delete("remove_attachment");
-    say(t("保存しています…", "Saving…"));
-    fetch(form.dataset.autosaveUrl, {
-      method: "POST", body: data, credentials: "same-origin", headers: { "X-Autosave": "1" }
-    }).then(function (response) {
-      return response.json().then(function (body) { return { code: response.status, body: body }; });
-    }).then(function (result) {
-      var body = result.body;
-      if (result.code === 200) {
-        revision.value = body.revision;
-        say(t("最終保存: ", "Last saved ") + body.saved_at);
-      } else if (result.code === 409) {
-        stopped = true;
-        say(t("他の人がこの下書きを保存しました。「保存」を押すと両方の版を比較できます。",
-              "Someone else saved this draft. Press Save to compare both versions."));
-      } else if (result.code === 401) {
-        stopped = true;
-        status.textContent = t("セッションが切れました。入力内容は保管されています: ",
-                               "Your session expired. Your input is kept: ");
-        var link = document.createElement("a");
-        link.href = body.login_url;
-        link.textContent = t("再度サインイン", "sign in again");
-        status.appendChild(link);
-      } else if (result.code === 400) {
-        dirty = true;
-        say(t("未保存: 修正が必要な項目があります (", "Not saved: some answers need correcting (") +
-            body.problems.map(function (p) { return p.label; }).join(", ") + ")");
-      }
-    }).catch(function () {
-      dirty = true;
-      say(t("未保存: 接続できません。", "Not saved: no connection."));
-    });
-  }
-
-  function changed(event) {
-    if (event.target && event.target.type === "file") { return; }
-    dirty = true;
-    if (timer) { clearTimeout(timer); }
-    timer = setTimeout(autosave, DELAY);
-  }
-  form.addEventListener("input", changed);
-  form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { stopped = true; });
-  window.addEventListener("beforeunload", function (event) {
-    if (dirty && !stopped) { event.preventDefault(); }
-  });
+  function t(ja, en) { return (document.documentElement.lang || "ja").slice(0, 2) === "ja" ? ja : en; }
+  // Tell autosave.js that the answers changed (moving a row types nothing).
+  function changed() { form.dispatchEvent(new Event("change")); }
 
   function renumber(rows) {
     var list = rows.querySelector("[data-row-list]");
@@ -91,7 +31,7 @@
         if (!sibling) { return; }
         row.parentNode.insertBefore(pair[0] === "up" ? row : sibling, pair[0] === "up" ? sibling : row);
         renumber(rows);
-        changed({ target: row });
+        changed();
       });
       controls.appendChild(button);
     });

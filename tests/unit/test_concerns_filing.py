@@ -56,7 +56,7 @@ def test_a_rights_holder_drafts_and_files_a_concern_through_the_pages(client, lo
     assert concern.state == State.DRAFT and concern.organisation == holder.organisation
     assert [w.title_ja for w in concern.works.all()] == ["進撃の巨人"]
     page = client.get(reverse("concerns:edit", args=[concern.public_id]))
-    assert page.status_code == 200 and b"js/concerns.js" in page.content
+    assert page.status_code == 200 and b"js/autosave.js" in page.content
     response = client.post(
         reverse("concerns:edit", args=[concern.public_id]),
         form_data(ministry, developer, revision=str(concern.revision), file="1"),
