@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import structlog
 from celery import signals as celery_signals
+from django.core.exceptions import ImproperlyConfigured
 
 logger = structlog.get_logger("portal")
 
@@ -59,7 +60,7 @@ def _secret_values() -> list[str]:
         for url in (getattr(settings, "REDIS_URL", None), getattr(settings, "CELERY_BROKER_URL", None)):
             if url:
                 values.append(urlsplit(url).password)
-    except Exception:  # noqa: S110 - settings not configured yet (gunicorn's master, early start-up): env only
+    except ImproperlyConfigured:
         pass
     # Short values would blank out ordinary words.
     return [value for value in values if value and len(value) >= 8]

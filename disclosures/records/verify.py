@@ -9,6 +9,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from disclosures.records.signing import SigningKey, signing_key
 
@@ -99,6 +100,6 @@ def _is_portal_certificate(certificate, key: SigningKey) -> bool:
     try:
         context = ValidationContext(trust_roots=list(key.trust_roots), allow_fetching=False)
         CertificateValidator(certificate, validation_context=context).validate_usage(set())
-    except Exception:  # any path-building or validity failure means "not ours"
+    except (PathError, ValidationError):  # no path to a trust root, or not valid: not ours
         return False
     return True

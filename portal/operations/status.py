@@ -37,6 +37,6 @@ def queue_lengths() -> dict[str, int]:
         for name in QUEUES:
             try:
                 lengths[name] = channel.queue_declare(queue=name, passive=True).message_count
-            except Exception:  # a queue no one has declared yet (transport-specific errors): nothing waits
+            except connection.channel_errors:  # a queue no one has declared yet: nothing waits in it
                 lengths[name] = 0
     return lengths
