@@ -686,6 +686,8 @@ class Problem:
     section: str
     label: str
     message: str
+    # JSON pointer into the answer document (e.g. "/sources/0/name"), for API clients and spreadsheets.
+    path: str = ""
 
 
 @dataclass
