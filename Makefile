@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin
 SYSTEM_PACKAGES := gettext fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium
 PORT ?= 8000
 
-.PHONY: run serve test test-integration test-e2e bench lint format messages system-deps venv migrate worker beat
+.PHONY: run serve test test-integration test-e2e bench bench-scale lint format messages system-deps venv migrate worker beat schema
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -35,8 +35,10 @@ messages: venv system-deps
 migrate: messages
 	$(PY) manage.py migrate --noinput -v0
 
+# The demo's background tasks run in-process; their log lines would bury the progress and the accounts.
 run: migrate
-	$(PY) manage.py seed_demo
+	LOG_LEVEL=WARNING $(PY) manage.py seed_demo
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production run: gunicorn, a worker per queue and one beat under honcho (Procfile), against
@@ -55,11 +57,21 @@ test-integration: messages
 	PORTAL_INTEGRATION=1 DATABASE_URL=$${INTEGRATION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal} \
 		REDIS_URL=$${INTEGRATION_REDIS_URL:-redis://127.0.0.1:6379/1} $(PY) -m pytest -q -m integration
 
+# The committed OpenAPI schema (docs/openapi.yaml); tests/unit/test_api_schema.py fails when it is stale.
+schema: venv
+	$(PY) manage.py spectacular --lang en --validate --fail-on-warn --file docs/openapi.yaml
+
 test-e2e: messages
 	$(PY) -m pytest -q -m e2e
 
 bench: migrate
 	$(PY) bench/run_all.py
+
+# The national scale of issue 12 (about 6 minutes to load): BENCH_DATABASE_URL names a PostgreSQL database.
+bench-scale: venv
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} $(PY) bench/generate.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} $(PY) bench/scale.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} $(PY) bench/sources_csv.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

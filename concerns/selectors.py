@@ -110,17 +110,25 @@ def public_concerns_for(request: DisclosureRequest) -> list[PublicConcern]:
 
 
 def public_concern_counts() -> dict:
-    """Counts of filed concerns by state and by developer, naming no filer (for the statistics page)."""
+    """Counts of filed concerns by state and by developer, naming no filer (for the statistics page).
+
+    Only developers the public may know of (`public_developers()`) are named; concerns about any other
+    developer are counted together in `unnamed_developers`, so a concern never reveals who is registered.
+    """
+    from disclosures.selectors.public import public_developers
+
     filed = Concern.objects.exclude(state=State.DRAFT)
     by_state = {row["state"]: row["n"] for row in filed.values("state").annotate(n=Count("id"))}
+    named = filed.filter(developer__in=public_developers())
     by_developer = list(
-        filed.values("developer__slug", "developer__name_ja", "developer__name_en")
+        named.values("developer__slug", "developer__name_ja", "developer__name_en")
         .annotate(n=Count("id"))
         .order_by("-n", "developer__slug")
     )
     return {
         "by_state": [(s.label, by_state.get(s.value, 0)) for s in State if s != State.DRAFT],
         "by_developer": by_developer,
+        "unnamed_developers": sum(by_state.values()) - sum(row["n"] for row in by_developer),
     }
 
 

@@ -34,6 +34,8 @@ from concerns.models import (
 from disclosures.deadlines import add_working_days, today_in_japan
 from disclosures.models import DisclosureRequest, Section
 from disclosures.services.audit import record_event
+from disclosures.services.publication import bump_public_version
+from disclosures.services.records import schedule_concern_record
 from disclosures.services.requests import QuestionInput, RequestDraft, create_request
 from disclosures.states import MINISTRY
 from disclosures.uploads import inspect_upload
@@ -94,6 +96,8 @@ def may_triage(user: User, concern: Concern) -> bool:
 def _event(concern: Concern, *, action: str, actor: User | None, message: str = "", tell_filer=True, **data):
     """The concern's history line, and the same step in the audit trail (no request: concerns stay off the
     public timelines; a supervisor reads the steps of their own ministry's staff)."""
+    # Public pages show concern counts and the concerns whose filers allowed it: drop their cache after commit.
+    transaction.on_commit(bump_public_version)
     audit = record_event(
         action=f"concern_{action}",
         actor=actor,
@@ -240,7 +244,8 @@ def _next_reference(concern: Concern) -> str:
 
 @transaction.atomic
 def file_concern(*, concern: Concern, by: User) -> Concern:
-    """File the draft with the chosen ministry: it gets a reference, a triage due date, and is frozen."""
+    """File the draft with the chosen ministry: it gets a reference, a triage due date, is frozen, and gets
+    a signed filing receipt (a record in the public log) once the transaction commits."""
     concern = _lock(concern)
     if not may_edit(by, concern):
         raise PermissionDenied(_("Only your organisation can file its drafts."))
@@ -265,7 +270,21 @@ def file_concern(*, concern: Concern, by: User) -> Concern:
     concern.due_date = add_working_days(today_in_japan(), settings.CONCERN_TRIAGE_WORKING_DAYS)
     concern.save()
     _event(concern, action="file", actor=by, tell_filer=False)
+    # Filing is provable: a signed receipt, logged, made after commit by the records machinery.
+    schedule_concern_record(concern=concern)
     return concern
+
+
+def note_receipt_integrity_failure(*, concern: Concern, record, by: User) -> None:
+    """A trace that the stored receipt failed its integrity check (for the ministry; the filer is not told)."""
+    _event(
+        concern,
+        action="record_integrity_failed",
+        actor=by,
+        tell_filer=False,
+        record=str(record.public_id),
+        file=record.file.name,
+    )
 
 
 def _require_triage(by: User, concern: Concern) -> None:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.concern_edit, name="edit"),
     path("<uuid:public_id>/withdraw/", views.concern_withdraw, name="withdraw"),
     path("<uuid:public_id>/evidence/<uuid:evidence_id>/", views.evidence_download, name="evidence"),
+    path("<uuid:public_id>/receipt.pdf", views.receipt_download, name="receipt"),
 ]

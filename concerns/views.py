@@ -1,5 +1,6 @@
 """Concern pages: the rights holder's (file, follow up, watch terms) and the ministry's triage queue."""
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -27,11 +28,14 @@ from concerns.forms import (
     concern_input,
 )
 from concerns.models import Concern, State
-from disclosures.models import DisclosureRequest
+from disclosures.models import DisclosureRequest, RecordKind
+from disclosures.records.integrity import verified_copy
 from disclosures.states import MINISTRY
 from portal.accounts.decorators import role_required
 from portal.accounts.models import Organisation, Role
 from portal.accounts.net import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def _is_autosave(request) -> bool:
@@ -207,6 +211,11 @@ def concern_edit(request, public_id):
     return redirect("concerns:edit", public_id=concern.public_id)
 
 
+def _receipt(concern: Concern):
+    """The concern's signed filing receipt, or None while it is being prepared (or for a draft)."""
+    return concern.records.filter(kind=RecordKind.CONCERN).first()
+
+
 @role_required(Role.RIGHTS_HOLDER)
 def concern_detail(request, public_id):
     """The filer's follow-up: state, history and, once linked and issued, the public progress."""
@@ -221,6 +230,7 @@ def concern_detail(request, public_id):
             "history": selectors.filer_history(concern),
             "progress": selectors.public_progress(concern),
             "pending": selectors.linked_request_pending(concern),
+            "receipt": _receipt(concern),
             "withdraw_form": WithdrawForm() if concern.state in ("new", "under_assessment", "linked") else None,
         },
     )
@@ -252,6 +262,36 @@ def evidence_download(request, public_id, evidence_id):
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def receipt_download(request, public_id):
+    """The signed filing receipt, to the filer's organisation and the ministry it was filed with; 404 otherwise.
+
+    Served only after its stored file passed its SHA-256 against the record (the hash the log holds).
+    """
+    if not request.user.has_role(Role.RIGHTS_HOLDER, *MINISTRY):
+        raise PermissionDenied
+    concern = selectors.get_concern_for(request.user, public_id)
+    record = _receipt(concern)
+    if record is None:
+        raise Http404
+    checked = verified_copy(record)
+    if checked is None:
+        logger.error(
+            "Receipt %s of concern %s: the stored file %s is missing or its SHA-256 is not %s; download refused.",
+            record.public_id,
+            concern.reference,
+            record.file.name,
+            record.sha256,
+        )
+        services.note_receipt_integrity_failure(concern=concern, record=record, by=request.user)
+        response = render(request, "records/integrity_failed.html", {"record": record}, status=410)
+        response["Cache-Control"] = "no-store"
+        return response
+    response = FileResponse(checked, content_type="application/pdf", as_attachment=True, filename=record.filename)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -332,6 +372,7 @@ def _triage_context(request, concern, **forms):
         "link_form": forms.get("link") or ReferenceForm(prefix="link"),
         "merge_form": forms.get("merge") or ReferenceForm(prefix="merge"),
         "may_triage": services.may_triage(request.user, concern),
+        "receipt": _receipt(concern),
     }
 
 

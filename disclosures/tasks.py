@@ -35,6 +35,13 @@ def send_overdue_digests() -> int:
     return run()
 
 
+@shared_task(name="disclosures.send_publication_digests", ignore_result=True)
+def send_publication_digests() -> int:
+    from disclosures.services.notifications import send_publication_digests as run
+
+    return run()
+
+
 class RecordTask(Task):
     """Marks the job failed, with the error, once automatic retries are exhausted."""
 
@@ -68,6 +75,22 @@ def render_record(job_id: int) -> None:
 @shared_task(name="disclosures.sweep_record_jobs", ignore_result=True)
 def sweep_record_jobs() -> int:
     from disclosures.services.records import sweep_record_jobs as run
+
+    return run()
+
+
+@shared_task(
+    name="disclosures.renew_record_timestamps",
+    ignore_result=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=5,
+    soft_time_limit=1800,
+    time_limit=2000,
+)
+def renew_record_timestamps() -> int:
+    from disclosures.services.records import renew_record_timestamps as run
 
     return run()
 

@@ -11,12 +11,18 @@ inclusion proof. With --previous (a checkpoint saved earlier, e.g. with --save) 
 log only grew: the old checkpoint's signature, and an RFC 9162 consistency proof built from the tiles.
 Exit status 0 when everything holds; otherwise it names what failed. docs/verifying-records.md explains
 the steps; tests/unit/test_records_verify_doc.py runs this file against a real log, tampered and not.
+
+A record kept PAdES B-LTA has later document timestamps appended to the file that was logged: the entry
+then matches the file as it ended at an earlier revision (%%EOF), which the script finds and says. It also
+names the PAdES level the file's structure shows (B-B, B-T, B-LT, B-LTA); the signatures themselves are
+checked with a PDF validator (poppler's `pdfsig`, see docs/verifying-records.md), not here.
 """
 
 import argparse
 import base64
 import hashlib
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -229,11 +235,46 @@ class Tiles:
         return bundle[at + 2 : at + 2 + length]
 
 
+# ---------------------------------------------------------------- the PDF's revisions and PAdES level
+
+REVISION_END = re.compile(rb"%%EOF(\r\n|\r|\n)?")
+# DER of the OID id-aa-signatureTimeStampToken (1.2.840.113549.1.9.16.2.14), as hex in a signature's /Contents.
+SIGNATURE_TIMESTAMP_OID = "060b2a864886f70d010910020e"
+
+
+def revision_hashes(pdf: bytes) -> list[str]:
+    """SHA-256 of the whole file, then of the file as it ended after each earlier revision, newest first."""
+    running, position, prefixes = hashlib.sha256(), 0, []
+    for match in REVISION_END.finditer(pdf):
+        if match.end() >= len(pdf):
+            break
+        running.update(pdf[position : match.end()])
+        position = match.end()
+        prefixes.append(running.copy().hexdigest())
+    return [hashlib.sha256(pdf).hexdigest(), *reversed(prefixes)]
+
+
+def pades_level(pdf: bytes) -> str:
+    """The PAdES baseline level the file's structure shows (not a signature check)."""
+    contents = b"".join(re.findall(rb"/Contents\s*<([0-9A-Fa-f]+)>", pdf)).decode().lower()
+    if SIGNATURE_TIMESTAMP_OID not in contents:
+        return "B-B"
+    if b"/DSS" not in pdf:
+        return "B-T"
+    return "B-LTA" if b"/DocTimeStamp" in pdf else "B-LT"
+
+
 # ---------------------------------------------------------------- the checks
 
 
-def check_record(pdf_sha256: str, base: str, index: int, vkey: str, previous: str | None = None) -> tuple[int, str]:
-    """(tree size, checkpoint text) when entry `index` logs this PDF under a checkpoint signed by the pinned key."""
+def check_record(
+    pdf_sha256: str | list[str], base: str, index: int, vkey: str, previous: str | None = None
+) -> tuple[int, str]:
+    """(tree size, checkpoint text) when entry `index` logs this PDF under a checkpoint signed by the pinned key.
+
+    `pdf_sha256` may list the hashes of the file's revisions (`revision_hashes`): the entry must log one.
+    """
+    candidates = [pdf_sha256] if isinstance(pdf_sha256, str) else pdf_sha256
     text = fetch(base + "checkpoint").decode()
     tree_size, root, _ = verify_checkpoint(text, vkey)
     tiles = Tiles(base, tree_size)
@@ -247,7 +288,7 @@ def check_record(pdf_sha256: str, base: str, index: int, vkey: str, previous: st
         raise Failed(f"entry {index} is not in the log of {tree_size} entries")
     data = tiles.entry(index)
     entry = json.loads(data)
-    if entry.get("record_sha256") != pdf_sha256.lower():
+    if entry.get("record_sha256") not in {c.lower() for c in candidates}:
         raise Failed(f"entry {index} logs another PDF ({entry.get('record_sha256')})")
     leaf = leaf_hash(data)
     if root_from_inclusion_proof(index, tree_size, leaf, tiles.inclusion_proof(index)) != root:
@@ -275,17 +316,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--save", type=Path, help="keep the checkpoint checked now, for --previous next time")
     args = parser.parse_args(argv[1:])
     base = args.log_url if args.log_url.endswith("/") else args.log_url + "/"
-    pdf_sha256 = hashlib.sha256(args.pdf.read_bytes()).hexdigest()
+    pdf = args.pdf.read_bytes()
+    hashes = revision_hashes(pdf)
+    pdf_sha256 = hashes[0]
     try:
         vkey = args.log_key or log_key_from_fingerprint(base, args.log_key_sha256)
         previous = args.previous.read_text() if args.previous else None
-        tree_size, text = check_record(pdf_sha256, base, args.index, vkey, previous)
+        tree_size, text = check_record(hashes, base, args.index, vkey, previous)
     except (Failed, ValueError) as error:
         print(f"FAIL: {error}", file=sys.stderr)
         return 1
     if args.save:
         args.save.write_text(text)
+    logged = json.loads(Tiles(base, tree_size).entry(args.index))["record_sha256"]
     print(f"OK: {args.pdf} (SHA-256 {pdf_sha256}) is entry {args.index} of the log of {tree_size}")
+    if logged != pdf_sha256:
+        print(f"    as the file it was at an earlier revision (SHA-256 {logged}), extended by later revisions")
+    print(f"PAdES level (structure): {pades_level(pdf)}")
     return 0
 
 

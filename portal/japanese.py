@@ -143,3 +143,49 @@ def tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text or "")[:MAX_READING_INPUT]
     words = (m.surface() for m in tokenizer.tokenize(text) if m.part_of_speech()[0] not in ("補助記号", "空白"))
     return [key for key in (match_key(word) for word in words) if key]
+
+
+def index_tokens(text: str) -> list[str]:
+    """What a token index stores for the text, so that a query's `tokens()` find it: each word (mode C),
+    the shorter words it is made of (mode A: 東京大学 also gives 東京, 大学) and, for words with kanji,
+    their kana reading (講談社 also gives こうだんしゃ). Each is a `match_key`; duplicates removed, order kept.
+    Without SudachiPy, the same as `tokens()`."""
+    tokenizer = _tokenizer()
+    if tokenizer is None:
+        return list(dict.fromkeys(tokens(text)))
+    from sudachipy import SplitMode
+
+    text = unicodedata.normalize("NFKC", text or "")[:MAX_READING_INPUT]
+    found: list[str] = []
+    for morpheme in tokenizer.tokenize(text):
+        if morpheme.part_of_speech()[0] in ("補助記号", "空白"):
+            continue
+        surface = morpheme.surface()
+        found.append(surface)
+        found.extend(part.surface() for part in morpheme.split(SplitMode.A))
+        if _KANJI.search(surface):
+            found.append(morpheme.reading_form())
+    return [key for key in dict.fromkeys(match_key(word) for word in found) if key]
+
+
+# Particles and auxiliary verbs (の, を, です) occur in nearly every Japanese text: as query words they
+# would only make a token search slower, never narrower.
+_FUNCTION_WORDS = ("助詞", "助動詞")
+
+
+def query_tokens(text: str) -> list[str]:
+    """The words of a search query, as `tokens()`, without particles and auxiliary verbs (unless the
+    query is nothing else). Without SudachiPy, the same as `tokens()`."""
+    tokenizer = _tokenizer()
+    if tokenizer is None:
+        return tokens(text)
+    text = unicodedata.normalize("NFKC", text or "")[:MAX_READING_INPUT]
+    words, function_words = [], []
+    for morpheme in tokenizer.tokenize(text):
+        part = morpheme.part_of_speech()[0]
+        if part in ("補助記号", "空白"):
+            continue
+        key = match_key(morpheme.surface())
+        if key:
+            (function_words if part in _FUNCTION_WORDS else words).append(key)
+    return words or function_words

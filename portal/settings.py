@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -122,6 +123,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs 100-200 ms on the public pages' short queries whose estimated cost (correlated
+    # subqueries) crosses jit_above_cost, for no gain on rows counted in the tens (bench/README.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -259,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "disclosures.send_overdue_digests",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Supervisors: requests awaiting publication approval, at most one email a day per ministry.
+    "publication-digest": {
+        "task": "disclosures.send_publication_digests",
+        "schedule": crontab(hour=8, minute=45),
+    },
     "sweep-record-jobs": {
         "task": "disclosures.sweep_record_jobs",
         "schedule": env_int("RECORD_SWEEP_INTERVAL", 300, minimum=10),
@@ -276,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concerns.send_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    # PAdES B-LTA: a new document timestamp on records whose last one's TSA certificate expires soon.
+    "renew-record-timestamps": {
+        "task": "disclosures.renew_record_timestamps",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 # Working days the ministry gives itself to triage a rights holder's concern.
 CONCERN_TRIAGE_WORKING_DAYS = env_int("CONCERN_TRIAGE_WORKING_DAYS", 10, minimum=1)
@@ -285,10 +300,15 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 CELERY_TASK_ROUTES = {"disclosures.render_record": {"queue": "pdf"}}
 
 # Signed PDF records. Without a PKCS#12 file a self-signed development key is generated under
-# DATA_DIR on first use (refused in production). A timestamp authority URL upgrades B-B to B-T.
+# DATA_DIR on first use (refused in production). A timestamp authority URL upgrades B-B to B-LTA.
 RECORD_SIGNING_PKCS12 = env_str("RECORD_SIGNING_PKCS12")
 RECORD_SIGNING_PASSPHRASE = env_str("RECORD_SIGNING_PASSPHRASE")
 RECORD_TSA_URL = env_str("RECORD_TSA_URL")
+# PEM file of the TSA's trust anchors (and CA certificates); unset: the system trust store is used.
+RECORD_TSA_ROOTS = env_str("RECORD_TSA_ROOTS")
+RECORD_TSA_TIMEOUT = env_int("RECORD_TSA_TIMEOUT", 10, minimum=1)
+# A record's archive timestamp is renewed when its TSA certificate expires within this many days.
+RECORD_TSA_RENEW_DAYS = env_int("RECORD_TSA_RENEW_DAYS", 365, minimum=1)
 # A job pending or running longer than this is taken to be lost and is re-queued by the sweeper.
 RECORD_JOB_STALE_SECONDS = env_int("RECORD_JOB_STALE_SECONDS", 600, minimum=1)
 RECORD_RENDER_SOFT_TIME_LIMIT = env_int("RECORD_RENDER_SOFT_TIME_LIMIT", 90, minimum=1)
@@ -391,6 +411,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "portal.accounts.audit.api_exception_handler",
+    # API tokens, or the signed-in browser (after its second factor). No Basic auth: a password alone
+    # must never reach data that the pages guard with two factors.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "disclosures.api.auth.ApiTokenAuthentication",
+        "disclosures.api.auth.SessionAuthentication",
+    ],
     # Open data is for everyone, but one client must not starve the rest (keyed by address, or by user).
     "DEFAULT_THROTTLE_CLASSES": [
         "portal.throttling.AnonRateThrottle",
@@ -400,14 +426,35 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": f"{env_int('API_ANON_REQUESTS_PER_MINUTE', 120, minimum=1)}/minute",
         "user": f"{env_int('API_USER_REQUESTS_PER_MINUTE', 600, minimum=1)}/minute",
+        # Per API token (the per-user rate of its creator applies as well).
+        "token": f"{env_int('API_TOKEN_REQUESTS_PER_MINUTE', 300, minimum=1)}/minute",
         # The public HTML pages and the CSV exports, per address (portal.throttling.throttled).
         "public_page": f"{env_int('PUBLIC_PAGE_REQUESTS_PER_MINUTE', 120, minimum=1)}/minute",
         "export": f"{env_int('EXPORT_REQUESTS_PER_MINUTE', 10, minimum=1)}/minute",
     },
 }
+# Largest JSON body the API reads (a whole answer document with its rows fits many times over).
+API_JSON_MAX_BYTES = env_int("API_JSON_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Article 16 disclosure portal API",
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "DESCRIPTION": (
+        "Public open data (no key), and the endpoints with which an AI developer's system answers "
+        "technical-explanation requests and a ministry reads its requests, versions and records. "
+        "Errors are RFC 9457 problem details in the language of Accept-Language (ja or en). "
+        "Writes to a draft need If-Match with the ETag read (428 without, 412 when stale)."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "disclosures.api.schema.add_components",
+    ],
 }
 
 # JSON lines on standard error (portal/logging.py): one per request and per task, with the request id.

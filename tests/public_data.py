@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from disclosures.models import AuditEvent, DisclosureRequest, Publication, PublishedVersion
 from disclosures.models.response import DeclaredSource, ResponseVersion
+from disclosures.search import index_sources
+from disclosures.services.summary import request_changed
 from disclosures.states import Action, State
 from portal.accounts.models import Role
 from tests.factories import DisclosureRequestFactory, member
@@ -16,7 +18,7 @@ from tests.factories import DisclosureRequestFactory, member
 def event(request: DisclosureRequest, action: str, to_state: str, at: datetime, *, by=None, message="", deadline=None):
     """An audit event at a chosen time (created_at is set on insert, so the clock is moved instead)."""
     with mock.patch("django.utils.timezone.now", return_value=at):
-        return AuditEvent.objects.create(
+        created = AuditEvent.objects.create(
             request=request,
             action=action,
             to_state=to_state,
@@ -25,6 +27,8 @@ def event(request: DisclosureRequest, action: str, to_state: str, at: datetime, 
             message=message,
             deadline=deadline,
         )
+    request_changed(request)  # as a transition does: the public figures follow the events
+    return created
 
 
 def issued(*, days_ago: int = 30, state: str = State.ISSUED, deadline_in: int = 20, **fields) -> DisclosureRequest:
@@ -79,7 +83,7 @@ def version(
     if approved:
         supervisor = member(Role.SUPERVISOR, request.ministry)
         PublishedVersion.objects.create(version=result, approved_by=supervisor, approved_at=timezone.now())
-    DeclaredSource.objects.bulk_create(
+    sources = DeclaredSource.objects.bulk_create(
         DeclaredSource(
             version=result,
             request=request,
@@ -96,6 +100,7 @@ def version(
         )
         for index, row in enumerate(sources)
     )
+    index_sources(sources)  # as declare_sources does
     return result
 
 

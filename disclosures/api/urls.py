@@ -1,9 +1,7 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from disclosures.api import views
-from disclosures.views.public.pages import api_docs
+from disclosures.api import developer, docs, ministry, views
 
 app_name = "api"
 
@@ -12,8 +10,17 @@ public_router.register("requests", views.PublicRequestViewSet, basename="public-
 public_router.register("companies", views.PublicCompanyViewSet, basename="public-company")
 public_router.register("sources", views.PublicSourceViewSet, basename="public-source")
 
+developer_router = SimpleRouter()
+developer_router.register("requests", developer.DeveloperRequestViewSet, basename="developer-request")
+
+ministry_router = SimpleRouter()
+ministry_router.register("requests", ministry.MinistryRequestViewSet, basename="ministry-request")
+
 urlpatterns = [
     path("public/", include(public_router.urls)),
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]), name="schema"),
-    path("docs/", api_docs, name="docs"),
+    path("developer/", include(developer_router.urls)),
+    path("ministry/", include(ministry_router.urls)),
+    path("schema/", docs.schema, name="schema"),
+    path("docs/", docs.api_docs, name="docs"),
+    path("redoc/", docs.redoc, name="redoc"),
 ]

@@ -14,7 +14,9 @@ class DateInput(forms.DateInput):
 
 class RequestForm(forms.Form):
     developer = forms.ModelChoiceField(
-        label=_("AI developer"), queryset=Organisation.objects.filter(kind=Organisation.Kind.DEVELOPER)
+        label=_("AI developer"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.DEVELOPER),
+        empty_label=_("Choose the AI developer"),
     )
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices, initial=LegalBasis.ARTICLE_16)
     legal_basis_other = forms.CharField(
@@ -58,16 +60,58 @@ class QuestionForm(forms.Form):
     guidance = forms.CharField(label=_("Guidance (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, can_delete=True, can_order=True)
+# Questions are listed in the order shown; the page's add, remove and move buttons change that list.
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=0)
+QUESTIONS_PREFIX = "questions"
+# The name of the buttons that edit the list of questions (value "add", "remove-N", "up-N", "down-N").
+QUESTION_EDIT = "question_edit"
 
 
 def questions_from(formset) -> list[QuestionInput]:
-    """The non-empty questions in the order the official gave (deleted ones and blank extras left out)."""
+    """The non-empty questions in the order shown (blank ones left out)."""
     return [
         QuestionInput(text=f.cleaned_data["text"], guidance=f.cleaned_data["guidance"])
-        for f in formset.ordered_forms
+        for f in formset.forms
         if f.cleaned_data.get("text", "").strip()
     ]
+
+
+def posted_questions(data) -> list[dict]:
+    """The questions as posted, in the order shown, whether or not they are valid yet."""
+    try:
+        total = min(int(data.get(f"{QUESTIONS_PREFIX}-TOTAL_FORMS", 0)), QuestionFormSet.max_num)
+    except ValueError:
+        total = 0
+    return [
+        {
+            "text": data.get(f"{QUESTIONS_PREFIX}-{i}-text", ""),
+            "guidance": data.get(f"{QUESTIONS_PREFIX}-{i}-guidance", ""),
+        }
+        for i in range(total)
+    ]
+
+
+def edit_questions(questions: list[dict], command: str) -> tuple[list[dict], int | None]:
+    """Apply one button of the question list; returns the new list and the position to bring into view.
+
+    Unknown or out-of-range commands change nothing, so a stale page cannot remove the wrong question.
+    """
+    questions = list(questions)
+    if command == "add":
+        questions.append({"text": "", "guidance": ""})
+        return questions, len(questions) - 1
+    verb, _sep, raw = command.partition("-")
+    if not raw.isdigit() or int(raw) >= len(questions):
+        return questions, None
+    index = int(raw)
+    if verb == "remove":
+        del questions[index]
+        return questions, min(index, len(questions) - 1) if questions else None
+    target = index - 1 if verb == "up" else index + 1 if verb == "down" else None
+    if target is None or not 0 <= target < len(questions):
+        return questions, index
+    questions[index], questions[target] = questions[target], questions[index]
+    return questions, target
 
 
 class MessageForm(forms.Form):

@@ -1,5 +1,6 @@
 from disclosures.models.attachment import Attachment
 from disclosures.models.audit import AuditEvent
+from disclosures.models.digest import PublicationDigestSent
 from disclosures.models.log import LogCheckpoint, LogCosignature, LogEntry, LogTile, PendingLogEntry
 from disclosures.models.outbox import OutboxMail
 from disclosures.models.publication import Publication, PublishedVersion
@@ -14,21 +15,37 @@ from disclosures.models.response import (
     StashedInput,
     Tier,
 )
+from disclosures.models.summary import (
+    AnswerTally,
+    DeclineTally,
+    DueTally,
+    ModelTally,
+    Outcome,
+    RequestFigures,
+    RequestTally,
+    SourceSearch,
+)
 
 __all__ = [
+    "AnswerTally",
     "Attachment",
     "AuditEvent",
     "ConfidentialityDecision",
     "DeclaredSource",
+    "DeclineTally",
     "DisclosureRequest",
+    "DueTally",
     "LegalBasis",
     "LogCheckpoint",
     "LogCosignature",
     "LogEntry",
     "LogTile",
+    "ModelTally",
     "OutboxMail",
+    "Outcome",
     "PendingLogEntry",
     "Publication",
+    "PublicationDigestSent",
     "PublishedVersion",
     "Question",
     "Record",
@@ -36,9 +53,12 @@ __all__ = [
     "RecordKind",
     "ReferenceCounter",
     "ReminderSent",
+    "RequestFigures",
+    "RequestTally",
     "ResponseDraft",
     "ResponseVersion",
     "Section",
+    "SourceSearch",
     "StashedInput",
     "Tier",
     "Variant",

@@ -2,6 +2,52 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What each code of the audit trail means, for every page that shows one: the lifecycle transitions
+# (their labels come from `states.Action`) and every other event the portal writes. A guard test finds
+# each code written in the source and checks it has a label here.
+OTHER_EVENT_LABELS = {
+    "edit_draft": _("Draft changed"),
+    "approve_publication": _("Publication approved"),
+    "publication_digest": _("Digest of requests awaiting publication approval sent"),
+    "decide_confidentiality": _("Confidentiality claim decided"),
+    "retry_record": _("Record job retried"),
+    "record_integrity_failed": _("Record file failed its integrity check"),
+    "read_answers": _("Answers read"),
+    "read_comparison": _("Versions compared"),
+    "read_attachment": _("Attachment opened"),
+    "read_record": _("Complete record opened"),
+    "sign_in": _("Signed in"),
+    "sign_in_failed": _("Sign-in failed"),
+    "sign_in_locked": _("Sign-in locked after repeated failures"),
+    "two_factor_enrolled": _("Authenticator set up"),
+    "two_factor_verified": _("Second factor verified"),
+    "two_factor_failed": _("Wrong second-factor code"),
+    "access_denied": _("Access refused"),
+    "not_found": _("Page not found or not visible to the user"),
+    "user_deactivated": _("User deactivated"),
+    "api_token_created": _("API token created"),
+    "api_token_revoked": _("API token revoked"),
+    "api_token_use": _("API call with a token"),
+    "concern_file": _("Concern filed"),
+    "concern_assign": _("Concern assigned"),
+    "concern_assess": _("Concern assessment started"),
+    "concern_no_action": _("Concern closed without action"),
+    "concern_link": _("Concern linked to a request"),
+    "concern_merge": _("Concerns merged"),
+    "concern_withdraw": _("Concern withdrawn"),
+}
+
+
+def event_label(action: str) -> str:
+    """The reader's-language label of an audit code; an unknown code reads as "Other event", never raw."""
+    from disclosures.states import Action
+
+    if action in Action.values:
+        return str(Action(action).label)
+    if action in OTHER_EVENT_LABELS:
+        return str(OTHER_EVENT_LABELS[action])
+    return str(_("Other event"))
+
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -53,9 +99,7 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from disclosures.states import Action
-
-        return Action(self.action).label if self.action in Action.values else self.action
+        return event_label(self.action)
 
     @property
     def action_taken_label(self) -> str:

@@ -73,6 +73,17 @@ class DisclosureRequest(models.Model):
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the public index sorts and filters on, stored so it is read, not recomputed from the audit
+    # events for every row (issue 12). Written only by `services.summary.request_changed` in each
+    # transition's transaction and by `rebuild_figures`; `selectors.public.public()` reads them under
+    # its annotation names (issue_deadline, first_submit_at, declined_at, ended_at, open_for).
+    index_issue_deadline = models.DateField(null=True, editable=False)
+    index_first_submit_at = models.DateTimeField(null=True, editable=False)
+    index_declined_at = models.DateTimeField(null=True, editable=False)
+    index_ended_at = models.DateTimeField(null=True, editable=False)
+    index_developer = models.CharField(max_length=300, blank=True, default="", editable=False)
+    index_ministry = models.CharField(max_length=300, blank=True, default="", editable=False)
+    index_days_open = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -85,6 +96,15 @@ class DisclosureRequest(models.Model):
             models.Index(fields=["legal_basis", "issued_at"]),
             models.Index(fields=["deadline"]),
             models.Index(fields=["model_name"]),
+            # Each sort of the public index with its tie-breaker (the reference, in the same direction,
+            # so one index serves both directions; issue 12).
+            models.Index(fields=["issued_at", "reference"], name="request_index_issued"),
+            models.Index(fields=["deadline", "reference"], name="request_index_deadline"),
+            models.Index(fields=["model_name", "reference"], name="request_index_model"),
+            models.Index(fields=["state", "reference"], name="request_index_state"),
+            models.Index(fields=["index_developer", "reference"], name="request_index_developer"),
+            models.Index(fields=["index_ministry", "reference"], name="request_index_ministry"),
+            models.Index(fields=["index_days_open", "reference"], name="request_index_days_open"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(state__in=State.values), name="request_state_valid"),

@@ -43,22 +43,39 @@ def file_problem(record, actual_sha256: str | None) -> str | None:
     return None
 
 
-def verified_copy(record) -> BinaryIO | None:
-    """A copy of the record's stored file, positioned at its start, or None if it is missing or differs.
+def copy_and_hash_prefix(source: BinaryIO, target: BinaryIO, prefix_size: int) -> tuple[str, str]:
+    """Copy `source` to `target`; the SHA-256 of its first `prefix_size` bytes and of the whole."""
+    whole, prefix = hashlib.sha256(), hashlib.sha256()
+    seen = 0
+    while chunk := source.read(CHUNK_SIZE):
+        whole.update(chunk)
+        if seen < prefix_size:
+            prefix.update(chunk[: prefix_size - seen])
+        seen += len(chunk)
+        target.write(chunk)
+    return (prefix.hexdigest() if seen >= prefix_size else ""), whole.hexdigest()
 
-    Storage is read once: the bytes are hashed as they are copied to a spooled temporary file, and the
-    caller serves the copy, so what is served is exactly what was checked (storage may be remote).
+
+def verified_copy(record) -> BinaryIO | None:
+    """A copy of the record's file to serve, positioned at its start, or None if it is missing or differs.
+
+    The file served is the archive copy (the record with renewed document timestamps) when there is one:
+    it must match its own hash and begin with exactly the signed and logged file. Storage is read once:
+    the bytes are hashed as they are copied to a spooled temporary file, and the caller serves the copy,
+    so what is served is exactly what was checked (storage may be remote).
     """
-    if not record.file.name:
+    name = record.archive_file.name if record.archive_file else record.file.name
+    if not name:
         return None
     copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_MEMORY)  # noqa: SIM115 (the response closes it)
     try:
-        with default_storage.open(record.file.name, "rb") as stored:
-            actual = copy_and_hash(stored, copy)
+        with default_storage.open(name, "rb") as stored:
+            prefix, whole = copy_and_hash_prefix(stored, copy, record.size)
     except OSError:
         copy.close()
         return None
-    if actual != record.sha256:
+    expected = record.archive_sha256 if record.archive_file else record.sha256
+    if whole != expected or prefix != record.sha256:
         copy.close()
         return None
     copy.seek(0)
@@ -73,7 +90,8 @@ def stored_file_problems() -> Iterator[str]:
     """
     from disclosures.models import Record
 
-    records = Record.objects.only("pk", "public_id", "variant", "file", "sha256").order_by("pk")
+    fields = ("pk", "public_id", "variant", "file", "sha256", "size", "archive_file", "archive_sha256")
+    records = Record.objects.only(*fields).order_by("pk")
     for record in records.iterator(chunk_size=500):
         try:
             actual = stored_sha256(record.file.name) if record.file.name else None
@@ -82,3 +100,28 @@ def stored_file_problems() -> Iterator[str]:
         problem = file_problem(record, actual)
         if problem is not None:
             yield problem
+        if record.archive_file:
+            problem = archive_problem(record)
+            if problem is not None:
+                yield problem
+
+
+def archive_problem(record) -> str | None:
+    """What is wrong with a record's renewed (archive) copy, or None: it must match its hash and begin with the
+    signed file."""
+    where = f"record {record.public_id} (archive copy {record.archive_file.name})"
+    try:
+        with default_storage.open(record.archive_file.name, "rb") as stored:
+            prefix, whole = copy_and_hash_prefix(stored, _Discard(), record.size)
+    except OSError:
+        return f"{where}: the stored file is missing"
+    if whole != record.archive_sha256:
+        return f"{where}: the stored file's SHA-256 is {whole}, the record says {record.archive_sha256}"
+    if prefix != record.sha256:
+        return f"{where}: it does not begin with the signed and logged file"
+    return None
+
+
+class _Discard:
+    def write(self, data: bytes) -> int:
+        return len(data)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from disclosures.models import LogCheckpoint, LogCosignature, LogEntry, LogTile, Record, Variant
+from disclosures.models import LogCheckpoint, LogCosignature, LogEntry, LogTile, Record, RecordKind, Variant
 from disclosures.records import merkle, note
 from disclosures.services.log import EMPTY_CHAIN, log_time
 
@@ -109,9 +109,9 @@ def check_log(*, verifier: note.Verifier | None = None, files: bool = True) -> L
     chain, last_logged = EMPTY_CHAIN, None
     rows = LogEntry.objects.values_list(
         "index", "record_sha256", "kind", "reference", "logged_at", "leaf_hash", "chain_hash",
-        "record__sha256", "record__variant",
+        "record__sha256", "record__variant", "record__kind",
     )  # fmt: skip
-    for index, record_sha256, kind, reference, logged_at, leaf_hex, chain_hex, sha256, variant in _keyset(
+    for index, record_sha256, kind, reference, logged_at, leaf_hex, chain_hex, sha256, variant, record_kind in _keyset(
         rows, "index", 0
     ):
         while builder.size < index:  # removed entries: carry on with the tree's own hashes for their places
@@ -130,7 +130,7 @@ def check_log(*, verifier: note.Verifier | None = None, files: bool = True) -> L
             result.add(f"entry {index} was altered: its fields no longer match its leaf hash")
         elif sha256 != record_sha256:
             result.add(f"entry {index} was altered: it no longer matches its record's hash")
-        if variant != Variant.PUBLIC:
+        if variant != Variant.PUBLIC and record_kind != RecordKind.CONCERN:
             result.add(f"entry {index} logs a record that is not public")
         in_tile = stored.hash_at(0, index)
         if in_tile != leaf and leaf.hex() == leaf_hex:
@@ -224,13 +224,16 @@ def _check_cosignatures(result: LogCheck) -> None:
 
 
 def _check_records(result: LogCheck) -> None:
-    """Every public record is logged, or waits for the sequencer for less than the stale period."""
+    """Every logged record (public ones, concern receipts) is logged, or waits for the sequencer for less than
+    the stale period."""
     stale_before = timezone.now() - timedelta(seconds=settings.RECORD_JOB_STALE_SECONDS)
-    rows = Record.objects.filter(variant=Variant.PUBLIC, log_entry__isnull=True).values_list(
-        "id", "public_id", "kind", "request__reference", "sha256", "pending_log_entry__created_at"
+    logged_kinds = Q(variant=Variant.PUBLIC) | Q(kind=RecordKind.CONCERN)
+    rows = Record.objects.filter(logged_kinds, log_entry__isnull=True).values_list(
+        "id", "public_id", "kind", "request__reference", "concern__reference", "sha256", "pending_log_entry__created_at"
     )
-    for _pk, public_id, kind, reference, sha256, pending_since in _keyset(rows, "id", 0):
-        where = f"public record {public_id} ({reference}, {kind}, SHA-256 {sha256[:16]}…)"
+    for _pk, public_id, kind, reference, concern_reference, sha256, pending_since in _keyset(rows, "id", 0):
+        label = "concern receipt" if kind == RecordKind.CONCERN else "public record"
+        where = f"{label} {public_id} ({reference or concern_reference}, {kind}, SHA-256 {sha256[:16]}…)"
         if pending_since is None:
             result.add(f"{where} has no log entry: entries were removed or the log was rolled back")
         elif pending_since < stale_before:

@@ -1,8 +1,14 @@
-"""Signing records with pyHanko: a certifying PAdES signature (B-B, or B-T with a timestamp authority).
+"""Signing records with pyHanko: a certifying PAdES signature, B-B without a timestamp authority and B-LTA with one.
 
 The key and chain come from a PKCS#12 file named in the settings. In development, without one, a
 self-signed key pair is generated on first use under DATA_DIR and reused afterwards; production
 refuses to run without a configured key.
+
+With `RECORD_TSA_URL` set, a record is signed with a signature timestamp, the validation data of the
+signer's and the TSA's chains (certificates, OCSP responses, CRLs, fetched from the URLs in the
+certificates) in the document security store, and a document timestamp over all of it: PAdES B-LTA.
+`extend_archive_timestamp` adds a fresh document timestamp (and the validation data of the previous one)
+before the last one's TSA certificate expires, so the record stays verifiable for decades.
 """
 
 import datetime
@@ -21,8 +27,10 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+from pyhanko_certvalidator import ValidationContext
 
 DEV_KEY_NAME = "Article 16 disclosure portal (development records key)"
 SIGNATURE_FIELD = "RecordSignature"
@@ -146,9 +154,46 @@ def signing_key() -> SigningKey:
         return key
 
 
+def timestamp_authority_roots() -> tuple[asn1_x509.Certificate, ...]:
+    """The TSA's trust anchors from `RECORD_TSA_ROOTS` (a PEM file), loaded once per process; () if unset."""
+    path = settings.RECORD_TSA_ROOTS
+    if not path:
+        return ()
+    with _lock:
+        if ("tsa-roots", path) not in _cache:
+            certificates = x509.load_pem_x509_certificates(Path(path).read_bytes())
+            _cache[("tsa-roots", path)] = tuple(
+                asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certificates
+            )
+        return _cache[("tsa-roots", path)]
+
+
+def timestamper(url: str | None = None) -> RequestsHTTPTimeStamper | None:
+    """The configured RFC 3161 timestamp authority, or None (records are then PAdES B-B)."""
+    url = url or settings.RECORD_TSA_URL
+    return RequestsHTTPTimeStamper(url, timeout=settings.RECORD_TSA_TIMEOUT) if url else None
+
+
+def validation_context(key: SigningKey, *, fetching: bool) -> ValidationContext:
+    """Trust anchors for the records key and the TSA; with `fetching`, revocation data is fetched (hard-fail).
+
+    Without RECORD_TSA_ROOTS the system's trust store is added, where a public TSA's root usually is.
+    """
+    roots = [*key.trust_roots, *timestamp_authority_roots()]
+    common = {"allow_fetching": True, "revocation_mode": "hard-fail"} if fetching else {"allow_fetching": False}
+    if settings.RECORD_TSA_ROOTS or not settings.RECORD_TSA_URL:
+        return ValidationContext(trust_roots=roots, **common)
+    return ValidationContext(extra_trust_roots=roots, **common)
+
+
 def sign_pdf(pdf: bytes, *, reason: str, key: SigningKey | None = None) -> bytes:
-    """Certify the PDF: any later change other than none at all (DocMDP level 1) invalidates it."""
+    """Certify the PDF: any later change other than none at all (DocMDP level 1) invalidates it.
+
+    With a timestamp authority the result is PAdES B-LTA (validation data and a document timestamp are
+    long-term-archival updates, which DocMDP level 1 allows).
+    """
     key = key or signing_key()
+    stamper = timestamper()
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         certify=True,
@@ -158,8 +203,36 @@ def sign_pdf(pdf: bytes, *, reason: str, key: SigningKey | None = None) -> bytes
         reason=reason,
         location="Japan",
         signer_key_usage={"digital_signature"},
+        embed_validation_info=stamper is not None,
+        use_pades_lta=stamper is not None,
+        validation_context=validation_context(key, fetching=True) if stamper is not None else None,
     )
-    timestamper = HTTPTimeStamper(settings.RECORD_TSA_URL) if settings.RECORD_TSA_URL else None
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    output = signers.sign_pdf(writer, meta, signer=key.signer, timestamper=timestamper)
+    output = signers.sign_pdf(writer, meta, signer=key.signer, timestamper=stamper)
+    return output.getvalue()
+
+
+def latest_timestamp_expiry(pdf: bytes) -> datetime.datetime | None:
+    """When the TSA certificate of the PDF's last document timestamp expires; None without one (not B-LTA)."""
+    stamps = PdfFileReader(BytesIO(pdf), strict=False).embedded_timestamp_signatures
+    if not stamps:
+        return None
+    return stamps[-1].signer_cert["tbs_certificate"]["validity"]["not_after"].native
+
+
+def extend_archive_timestamp(pdf: bytes, *, key: SigningKey | None = None) -> bytes:
+    """The PDF with the last document timestamp's validation data and a new document timestamp appended.
+
+    Only appends (an incremental update), so the record as signed and logged stays a prefix of the result.
+    """
+    stamper = timestamper()
+    if stamper is None:
+        raise ImproperlyConfigured("Renewing document timestamps needs RECORD_TSA_URL.")
+    output = BytesIO()
+    signers.PdfTimeStamper(stamper).update_archival_timestamp_chain(
+        PdfFileReader(BytesIO(pdf), strict=False),
+        validation_context(key or signing_key(), fetching=True),
+        in_place=False,
+        output=output,
+    )
     return output.getvalue()

@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from disclosures.forms import answers as answer_forms
+from disclosures import answer as definition
 from disclosures.models import (
     Attachment,
     AuditEvent,
@@ -28,7 +28,7 @@ from disclosures.models import (
 from disclosures.states import MINISTRY, Action
 from portal.accounts.models import User
 
-CONFIDENTIALITY_KEYS = ("tier", "reason")
+CONFIDENTIALITY_KEYS = definition.model.CONFIDENTIALITY
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,12 @@ def _row_title(key: str, number: int, fallback: str) -> str:
     return str(title % {"number": number}) if title is not None else f"{fallback} {number}"
 
 
+def _nested_key(section: str) -> str | None:
+    """The key of the rows a section's block holds (the definition's NESTED_ROWS), or None."""
+    nested = definition.NESTED_ROWS.get(section)
+    return nested[0] if nested else None
+
+
 def answer_items(answers: dict) -> list[tuple[str, str, dict]]:
     """Every answer with its own confidentiality tier: (path, title, item), in the order of the form."""
     items: list[tuple[str, str, dict]] = []
@@ -64,12 +70,12 @@ def answer_items(answers: dict) -> list[tuple[str, str, dict]]:
         value = answers.get(section.value)
         if isinstance(value, dict):
             items.append((section.value, str(section.label), value))
-            for key, rows in value.items():
-                if isinstance(rows, list):
-                    for index, row in enumerate(rows):
-                        if isinstance(row, dict):
-                            title = _row_title(key, index + 1, f"{section.label} – {key}")
-                            items.append((f"{section.value}/{key}/{index}", title, row))
+            key = _nested_key(section.value)
+            rows = value.get(key) if key else None
+            for index, row in enumerate(rows if isinstance(rows, list) else []):
+                if isinstance(row, dict):
+                    title = _row_title(key, index + 1, f"{section.label} – {key}")
+                    items.append((f"{section.value}/{key}/{index}", title, row))
         elif isinstance(value, list):
             for index, row in enumerate(value):
                 if isinstance(row, dict):
@@ -83,13 +89,13 @@ def answer_items(answers: dict) -> list[tuple[str, str, dict]]:
     return items
 
 
-ROW_ID = answer_forms.ROW_ID
+ROW_ID = definition.ROW_ID
 
 
 def is_row_path(path: str) -> bool:
     """Whether an answer path names a row ("sources/0", "takedown/channels/1"), not a block or question."""
     parts = path.split("/")
-    return len(parts) == 3 or (len(parts) == 2 and parts[0] in answer_forms.SECTION_ROWS)
+    return len(parts) == 3 or (len(parts) == 2 and parts[0] in definition.SECTION_ROWS)
 
 
 def answer_key(path: str, item: dict) -> str:
@@ -99,7 +105,7 @@ def answer_key(path: str, item: dict) -> str:
     as the version diff does; a row's first id is its position, so both agree.
     """
     row_id = item.get(ROW_ID)
-    if is_row_path(path) and answer_forms.valid_row_id(row_id):
+    if is_row_path(path) and definition.valid_row_id(row_id):
         return f"{path.rsplit('/', 1)[0]}/{row_id}"
     return path
 
@@ -158,12 +164,13 @@ def public_answers(version: ResponseVersion, versions: Iterable[ResponseVersion]
                 withheld.append(key)
                 continue
             block = {}
+            nested = _nested_key(key)
             for name, field_value in _strip(value).items():
-                if isinstance(field_value, list) and field_value and all(isinstance(r, dict) for r in field_value):
+                if name == nested and isinstance(field_value, list):
                     rows = []
                     for index, row in enumerate(field_value):
                         path = f"{key}/{name}/{index}"
-                        if shown(path, row):
+                        if isinstance(row, dict) and shown(path, row):
                             rows.append(_strip(row))
                         else:
                             withheld.append(path)
@@ -290,24 +297,26 @@ def _display(value) -> str:
 
 
 def _labels() -> dict[str, str]:
+    """Each field name's label, from the definition (the first model that has the name gives it)."""
     labels: dict[str, str] = {}
-    for form_class in [
-        *answer_forms.SECTION_FORMS.values(),
-        *(f.form for f in answer_forms.SECTION_ROWS.values()),
-        *(f.form for _k, f in answer_forms.NESTED_ROWS.values()),
-        answer_forms.QuestionAnswerForm,
+    for model in [
+        *definition.SECTION_BLOCKS.values(),
+        *definition.SECTION_ROWS.values(),
+        *(row for _key, row in definition.NESTED_ROWS.values()),
+        definition.QuestionAnswer,
     ]:
-        for name, field in form_class.base_fields.items():
-            labels.setdefault(name, str(field.label))
+        for name, spec in model.specs().items():
+            labels.setdefault(name, str(spec.label))
     return labels
 
 
 def flatten(answers: dict) -> dict[str, str]:
-    """Each scalar answer by path, e.g. "sources/0.name", as it is shown."""
+    """Each scalar answer by path, e.g. "sources/0.name", as it is shown (nested rows by their own path)."""
     flat: dict[str, str] = {}
     for path, _title, item in answer_items(answers):
+        nested = _nested_key(path)
         for name, value in item.items():
-            if name == ROW_ID or (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
+            if name in (ROW_ID, nested):
                 continue
             if path.startswith("attachments/") and name not in ("name", "sha256", "tier", "reason", "description"):
                 continue
@@ -352,19 +361,12 @@ def join_list(items) -> str:
     return list_separator().join(str(item) for item in items)
 
 
-def form_for(path: str) -> type[answer_forms.AnswerForm] | None:
-    """The answer form whose fields an answer path holds ("sources/0", "takedown/channels/1", "questions/2")."""
-    parts = path.split("/")
-    if parts[0] == "questions":
-        return answer_forms.QuestionAnswerForm
-    if len(parts) == 1:
-        return answer_forms.SECTION_FORMS.get(parts[0])
-    if len(parts) == 2 and parts[0] in answer_forms.SECTION_ROWS:
-        return answer_forms.SECTION_ROWS[parts[0]].form
-    nested = answer_forms.NESTED_ROWS.get(parts[0])
-    if len(parts) == 3 and nested and nested[0] == parts[1]:
-        return nested[1].form
-    return None
+def form_for(path: str):
+    """The answer page's form whose fields an answer path holds ("sources/0", "takedown/channels/1")."""
+    from disclosures.forms import answers as answer_forms
+
+    model = definition.model_for(path)
+    return answer_forms.FORMS_BY_MODEL.get(model) if model is not None else None
 
 
 def _number(value) -> str:
@@ -373,20 +375,18 @@ def _number(value) -> str:
     return str(value)
 
 
-def display_value(value, field=None, name: str = "") -> str:
+def display_value(value, spec: definition.Spec | None = None, name: str = "") -> str:
     """An answer as a reader reads it: choice labels, はい/いいえ, joined lists; "" when unanswered."""
-    from django import forms
-
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
-        return join_list(display_value(item, field, name) for item in value)
+        return join_list(display_value(item, spec, name) for item in value)
     if isinstance(value, dict):
         return join_list(display_value(item) for item in value.values() if item not in (None, "", []))
-    if isinstance(field, forms.ChoiceField):
-        labels = {str(code): str(label) for code, label in field.choices}
+    if spec is not None and spec.choices:
+        labels = {str(code): str(label) for code, label in spec.choices}
         return labels.get(str(value), str(value))
     if isinstance(value, int | float):
         return f"{_number(value)}%" if name.endswith("_percent") else _number(value)
@@ -435,19 +435,20 @@ def _fields(path: str, item: dict) -> list[tuple[str, str]]:
             for name, label in ATTACHMENT_LABELS.items()
             if name in item
         ]
-    form_class = form_for(path)
-    known = form_class.base_fields if form_class else {}
+    model = definition.model_for(path)
+    known = model.specs() if model else {}
+    nested = _nested_key(path)
     fields = []
     for name, value in item.items():
         if name in (*CONFIDENTIALITY_KEYS, ROW_ID, "id", "content_type"):
             continue
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if name == nested:
             continue  # rows, shown after their block
-        field = known.get(name)
-        shown = display_value(value, field, name)
+        spec = known.get(name)
+        shown = display_value(value, spec, name)
         if name.endswith("_other") and not shown:
             continue  # only says what "other" means when it was chosen
-        label = str(field.label) if field is not None else str(name).replace("_", " ").strip().capitalize()
+        label = str(spec.label) if spec is not None else str(name).replace("_", " ").strip().capitalize()
         fields.append((label, shown))
     return fields
 

@@ -7,8 +7,6 @@ once a supervisor approved that version; and of a version only what `selectors.a
 allows (the latest claim on each answer, across all versions, decides).
 """
 
-import json
-import statistics as pystats
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,14 +24,26 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce, Now
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from disclosures.deadlines import today_in_japan
-from disclosures.models import AuditEvent, DisclosureRequest, Publication, Record, ResponseVersion
+from disclosures.models import (
+    AnswerTally,
+    AuditEvent,
+    DeclineTally,
+    DisclosureRequest,
+    DueTally,
+    ModelTally,
+    Outcome,
+    Publication,
+    Record,
+    RequestTally,
+    ResponseVersion,
+)
 from disclosures.models.record import RecordKind, Variant
 from disclosures.selectors.requests import overdue_q
 from disclosures.states import OPEN_STATES, PUBLIC_MESSAGE_ACTIONS, TRANSITIONS, Action, State
@@ -68,12 +78,50 @@ def public_base() -> QuerySet[DisclosureRequest]:
     return DisclosureRequest.objects.filter(issued_at__isnull=False).exclude(state=State.DRAFT)
 
 
+# Days open sorts on one stored number (`index_days_open`, one index): an ended request's duration in
+# seconds, and for a request still open OPEN_RANK - its issue time in epoch seconds, which is above
+# every duration and grows with the time open. So ascending: ended requests shortest first, then the
+# open ones, the most recently issued first; descending: the requests open longest first. Exact within
+# each group; an open request ranks past every ended one because its count is still running.
+OPEN_RANK = 10**12
+
+
+def days_open_rank(issued_at: datetime | None, ended_at: datetime | None) -> int | None:
+    if issued_at is None:
+        return None
+    if ended_at is not None:
+        return max(0, int((ended_at - issued_at).total_seconds()))
+    return OPEN_RANK - int(issued_at.timestamp())
+
+
+def computed_index_values() -> QuerySet[DisclosureRequest]:
+    """Issued requests with the values the index stores, computed from the audit events (the writer's
+    source: `services.summary` and the rebuild; pages read the stored columns through `public()`)."""
+    return public_base().annotate(
+        first_submit_at=_event_time(Q(action=Action.SUBMIT)),
+        declined_at=_event_time(Q(action=Action.DECLINE)),
+        issue_deadline=Subquery(
+            AuditEvent.objects.filter(request=OuterRef("pk"), action=Action.ISSUE).values("deadline")[:1]
+        ),
+        ended_at=Subquery(  # only a request no longer open has ended
+            AuditEvent.objects.filter(request=OuterRef("pk"), to_state__in=ENDED_STATES)
+            .exclude(request__state__in=OPEN_STATES)
+            .order_by("-created_at")
+            .values("created_at")[:1],
+            output_field=DateTimeField(),
+        ),
+        developer_name=F("developer__name_en"),
+        ministry_name=F("ministry__name_en"),
+    )
+
+
 def public(today: date | None = None) -> QuerySet[DisclosureRequest]:
     """Every issued request with the figures the public pages show, one row per request, no extra queries.
 
     Annotations: `published_at` (publication approval or None), `first_submit_at`, `declined_at`,
     `issue_deadline` (the deadline set at issue, which decides "on time"), `ended_at`, `open_for`
-    (a duration: issue until the request left the open states, or until now) and `overdue`.
+    (a duration: issue until the request left the open states, or until now) and `overdue`. All but
+    `published_at` and `overdue` are read from the request's stored index columns, kept by each transition.
     """
     today = today or today_in_japan()
     return (
@@ -81,24 +129,12 @@ def public(today: date | None = None) -> QuerySet[DisclosureRequest]:
         .select_related("ministry", "developer")
         .annotate(
             published_at=F("publication__approved_at"),
-            first_submit_at=_event_time(Q(action=Action.SUBMIT)),
-            declined_at=_event_time(Q(action=Action.DECLINE)),
-            issue_deadline=Subquery(
-                AuditEvent.objects.filter(request=OuterRef("pk"), action=Action.ISSUE).values("deadline")[:1]
-            ),
+            first_submit_at=F("index_first_submit_at"),
+            declined_at=F("index_declined_at"),
+            issue_deadline=F("index_issue_deadline"),
+            ended_at=F("index_ended_at"),
             open_for=ExpressionWrapper(
-                Coalesce(
-                    Subquery(  # only a request no longer open has ended
-                        AuditEvent.objects.filter(request=OuterRef("pk"), to_state__in=ENDED_STATES)
-                        .exclude(request__state__in=OPEN_STATES)
-                        .order_by("-created_at")
-                        .values("created_at")[:1],
-                        output_field=DateTimeField(),
-                    ),
-                    Now(),
-                    output_field=DateTimeField(),
-                )
-                - F("issued_at"),
+                Coalesce(F("index_ended_at"), Now(), output_field=DateTimeField()) - F("issued_at"),
                 output_field=DurationField(),
             ),
             overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()),
@@ -144,26 +180,29 @@ def search_requests(requests: QuerySet[DisclosureRequest], text: str) -> QuerySe
     """Search metadata and, for published requests, the public text (letter, questions, public answers).
 
     PostgreSQL's full-text search with the `simple` configuration finds words in European text; Japanese
-    has no spaces, so a substring match runs beside it (and alone on SQLite).
+    has no spaces, so a substring match runs beside it (and alone on SQLite). Each condition is a
+    subquery on one table, so on PostgreSQL each is served by its own index (trigram indexes on the
+    reference, the model and the public text, the full-text index on the public text) instead of one
+    scan of every request joined to its publication.
     """
     text = text.strip()[:200]
     if not text:
         return requests
-    match = (
+    organisations = Organisation.objects.filter(Q(name_en__icontains=text) | Q(name_ja__icontains=text)).values("pk")
+    metadata = DisclosureRequest.objects.filter(
         Q(reference__icontains=text)
         | Q(model_name__icontains=text)
-        | Q(developer__name_en__icontains=text)
-        | Q(developer__name_ja__icontains=text)
-        | Q(ministry__name_en__icontains=text)
-        | Q(ministry__name_ja__icontains=text)
-        | Q(publication__search_text__icontains=text)
-    )
+        | Q(developer__in=organisations)
+        | Q(ministry__in=organisations)
+    ).values("pk")
+    in_text = Q(search_text__icontains=text)
+    publications = Publication.objects.all()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        requests = requests.annotate(public_text=SearchVector("publication__search_text", config="simple"))
-        match |= Q(public_text=SearchQuery(text, config="simple", search_type="websearch"))
-    return requests.filter(match)
+        publications = publications.annotate(public_text=SearchVector("search_text", config="simple"))
+        in_text |= Q(public_text=SearchQuery(text, config="simple", search_type="websearch"))
+    return requests.filter(Q(pk__in=metadata) | Q(pk__in=publications.filter(in_text).values("request_id")))
 
 
 # ---------------------------------------------------------------- timeline
@@ -335,20 +374,51 @@ def publication_scope(request: DisclosureRequest) -> PublicationScope:
     return PublicationScope(letter=letter, question_count=request.questions.count(), versions=waiting, records=released)
 
 
-# ---------------------------------------------------------------- company figures
+# ---------------------------------------------------------------- company figures and statistics
+
+# Read from the summary rows (`models.summary`, kept by `services.summary` in each transition's
+# transaction): a few hundred counters, whatever the number of requests. Only "is the deadline past?"
+# is decided here, at today's date, so the figures move at midnight without any write.
+FIRST_ANSWER_AWAITED = (State.ISSUED, State.ACKNOWLEDGED)
+
+
+def _median(histogram: Counter) -> float | None:
+    """The median of values given as {value: how many}, as `statistics.median` would give it."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        while middle and middle[0] < seen + count:
+            found.append(value)
+            middle.pop(0)
+        seen += count
+    return found[0] if found[0] == found[1] else (found[0] + found[1]) / 2
 
 
 @dataclass
 class CompanyFigures:
+    """One developer's "comply or explain" figures.
+
+    Every request received is in exactly one of: answered (on time or late, against the deadline set at
+    issue), declined with reasons, not yet due (no answer, deadline not passed), no answer by the
+    deadline, withdrawn by the ministry. `overdue` also counts answers to a clarification request
+    past its deadline.
+    """
+
     organisation: Organisation
     received: int = 0
     on_time: int = 0
     late: int = 0
     declined: int = 0
-    unanswered: int = 0
+    not_yet_due: int = 0
+    no_answer: int = 0
     withdrawn: int = 0
     overdue: int = 0
-    days_to_answer: list[int] = field(default_factory=list)
+    answer_days: Counter = field(default_factory=Counter)
     models: set[str] = field(default_factory=set)
 
     @property
@@ -356,69 +426,64 @@ class CompanyFigures:
         return self.on_time + self.late
 
     @property
+    def unanswered(self) -> int:
+        """Neither answered nor declined nor withdrawn: not yet due or past the deadline."""
+        return self.not_yet_due + self.no_answer
+
+    @property
     def median_days_to_answer(self) -> float | None:
-        return pystats.median(self.days_to_answer) if self.days_to_answer else None
+        return _median(self.answer_days)
 
     @property
     def model_list(self) -> list[str]:
         return sorted(self.models)
 
 
-def _local_date(moment: datetime) -> date:
-    return timezone.localdate(moment)
+OUTCOME_FIELDS = {
+    Outcome.ON_TIME: "on_time",
+    Outcome.LATE: "late",
+    Outcome.DECLINED: "declined",
+    Outcome.WITHDRAWN: "withdrawn",
+    Outcome.AWAITING: "not_yet_due",
+}
 
 
-FIGURE_FIELDS = (
-    "developer_id",
-    "model_name",
-    "state",
-    "issued_at",
-    "deadline",
-    "first_submit_at",
-    "declined_at",
-    "issue_deadline",
-    "overdue",
-)
-
-
-def _add_to_figures(figures: CompanyFigures, row: dict) -> None:
-    figures.received += 1
-    figures.models.add(row["model_name"])
-    if row["overdue"]:
-        figures.overdue += 1
-    if row["first_submit_at"] is not None:
-        deadline = row["issue_deadline"] or row["deadline"]
-        answered_on = _local_date(row["first_submit_at"])
-        if deadline is None or answered_on <= deadline:
-            figures.on_time += 1
-        else:
-            figures.late += 1
-        figures.days_to_answer.append((answered_on - _local_date(row["issued_at"])).days)
-    elif row["declined_at"] is not None:
-        figures.declined += 1
-    elif row["state"] == State.WITHDRAWN:
-        figures.withdrawn += 1
-    else:
-        figures.unanswered += 1
-
-
-def company_figures(developer: Organisation | None = None) -> list[CompanyFigures]:
+def company_figures(developer: Organisation | None = None, today: date | None = None) -> list[CompanyFigures]:
     """Figures per AI developer that received at least one issued request ("comply or explain").
 
-    Answered on time or late counts first submissions against the deadline set at issue; declined are
-    those declined with reasons; unanswered neither answered nor declined (withdrawn ones apart).
-    Two queries, whatever the number of requests.
+    The developers, then four queries over the summary rows, whatever the number of requests.
     """
+    today = today or today_in_japan()
     developers = public_developers()
-    rows = public()
-    if developer is not None:
-        developers = developers.filter(pk=developer.pk)
-        rows = rows.filter(developer=developer)
-    by_id = {org.pk: CompanyFigures(org) for org in developers}
-    for row in rows.order_by().values(*FIGURE_FIELDS).iterator(chunk_size=2000):
-        figures = by_id.get(row["developer_id"])
-        if figures is not None:
-            _add_to_figures(figures, row)
+    tallies = RequestTally.objects.filter(count__gt=0)
+    due = DueTally.objects.filter(count__gt=0)
+    answers = AnswerTally.objects.filter(count__gt=0)
+    models = ModelTally.objects.filter(count__gt=0)
+    if developer is not None:  # a developer the caller already found among `public_developers()`
+        tallies, due, answers, models = (q.filter(developer=developer) for q in (tallies, due, answers, models))
+        by_id = {developer.pk: CompanyFigures(developer)}
+    else:
+        by_id = {org.pk: CompanyFigures(org) for org in developers}
+
+    def rows(queryset, *fields):
+        for row in queryset.values("developer_id", *fields).annotate(n=Sum("count")).order_by():
+            figures = by_id.get(row["developer_id"])
+            if figures is not None:
+                yield figures, row
+
+    for figures, row in rows(tallies, "outcome"):
+        figures.received += row["n"]
+        name = OUTCOME_FIELDS[row["outcome"]]  # awaiting counts as not yet due until the due rows below
+        setattr(figures, name, getattr(figures, name) + row["n"])
+    for figures, row in rows(due.filter(due__lt=today), "state"):
+        figures.overdue += row["n"]
+        if row["state"] in FIRST_ANSWER_AWAITED:
+            figures.no_answer += row["n"]
+            figures.not_yet_due -= row["n"]
+    for figures, row in rows(answers, "days"):
+        figures.answer_days[row["days"]] += row["n"]
+    for figures, row in rows(models, "model_name"):
+        figures.models.add(row["model_name"])
     return [f for f in by_id.values() if f.received or developer is not None]
 
 
@@ -428,6 +493,8 @@ COMPANY_SORTS = {
     "on_time": lambda f: f.on_time,
     "late": lambda f: f.late,
     "declined": lambda f: f.declined,
+    "not_yet_due": lambda f: f.not_yet_due,
+    "no_answer": lambda f: f.no_answer,
     "unanswered": lambda f: f.unanswered,
     "median": lambda f: (f.median_days_to_answer is None, f.median_days_to_answer or 0),
 }
@@ -440,7 +507,39 @@ def sort_companies(figures: list[CompanyFigures], sort: str) -> tuple[list[Compa
     return sorted(figures, key=COMPANY_SORTS[key], reverse=sort.startswith("-")), sort
 
 
-# ---------------------------------------------------------------- statistics
+@dataclass(frozen=True)
+class OutcomeTotals:
+    """Every issued request by outcome; `not_yet_due + no_answer` are those awaiting a first answer."""
+
+    issued: int
+    on_time: int
+    late: int
+    declined: int
+    withdrawn: int
+    not_yet_due: int
+    no_answer: int
+
+    @property
+    def answered(self) -> int:
+        return self.on_time + self.late
+
+
+def outcome_totals(today: date | None = None) -> OutcomeTotals:
+    """Totals over all developers, from the summary rows: two queries whatever the number of requests."""
+    today = today or today_in_japan()
+    outcomes = Counter(
+        {row["outcome"]: row["n"] for row in RequestTally.objects.values("outcome").annotate(n=Sum("count")).order_by()}
+    )
+    past = DueTally.objects.filter(due__lt=today, state__in=FIRST_ANSWER_AWAITED).aggregate(n=Sum("count"))["n"] or 0
+    return OutcomeTotals(
+        issued=sum(outcomes.values()),
+        on_time=outcomes[Outcome.ON_TIME],
+        late=outcomes[Outcome.LATE],
+        declined=outcomes[Outcome.DECLINED],
+        withdrawn=outcomes[Outcome.WITHDRAWN],
+        not_yet_due=outcomes[Outcome.AWAITING] - past,
+        no_answer=past,
+    )
 
 
 @dataclass
@@ -455,41 +554,50 @@ class PublicStatistics:
     declined: int
     overdue: int
     median_days_to_answer: float | None
+    answered: int = 0
+    not_yet_due: int = 0
+    no_answer: int = 0
+    withdrawn: int = 0
 
 
 ANSWER_BUCKETS = [(0, 7, "0–7"), (8, 14, "8–14"), (15, 30, "15–30"), (31, 60, "31–60"), (61, None, "61+")]
 
 
-def public_statistics() -> PublicStatistics:
-    """Requests per month by state, answer times, declines and overdue requests: one query over the rows."""
+def public_statistics(today: date | None = None) -> PublicStatistics:
+    """Requests per month by state, outcomes, answer times, declines and overdue requests.
+
+    Four queries over the summary rows, whatever the number of requests.
+    """
+    today = today or today_in_japan()
     per_month: dict[str, Counter] = defaultdict(Counter)
+    outcomes: Counter = Counter()
+    rows = RequestTally.objects.filter(count__gt=0).values("month", "state", "outcome").annotate(n=Sum("count"))
+    for row in rows.order_by():
+        per_month[row["month"].strftime("%Y-%m")][row["state"]] += row["n"]
+        outcomes[row["outcome"]] += row["n"]
+    answer_days: Counter = Counter()
+    for row in AnswerTally.objects.filter(count__gt=0).values("days").annotate(n=Sum("count")).order_by():
+        answer_days[row["days"]] += row["n"]
     declines: Counter = Counter()
-    overdue_by_ministry: Counter = Counter()
-    answer_days: list[int] = []
-    total = declined = overdue = 0
-    rows = (
-        public()
-        .order_by()
-        .values(
-            "issued_at", "state", "first_submit_at", "declined_at", "overdue", "ministry__name_ja", "ministry__name_en"
-        )
-    )
+    for row in DeclineTally.objects.filter(count__gt=0).values("month").annotate(n=Sum("count")).order_by():
+        declines[row["month"].strftime("%Y-%m")] += row["n"]
     japanese = (get_language() or "ja").startswith("ja")
-    for row in rows.iterator(chunk_size=2000):
-        total += 1
-        month = _local_date(row["issued_at"]).strftime("%Y-%m")
-        per_month[month][row["state"]] += 1
-        if row["first_submit_at"] is not None:
-            answer_days.append((_local_date(row["first_submit_at"]) - _local_date(row["issued_at"])).days)
-        if row["declined_at"] is not None:
-            declined += 1
-            declines[_local_date(row["declined_at"]).strftime("%Y-%m")] += 1
-        if row["overdue"]:
-            overdue += 1
-            overdue_by_ministry[row["ministry__name_ja"] if japanese else row["ministry__name_en"]] += 1
+    overdue_by_ministry: Counter = Counter()
+    no_answer = 0
+    past = (
+        DueTally.objects.filter(count__gt=0, due__lt=today)
+        .values("state", "ministry__name_ja", "ministry__name_en")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for row in past:
+        overdue_by_ministry[row["ministry__name_ja"] if japanese else row["ministry__name_en"]] += row["n"]
+        if row["state"] in FIRST_ANSWER_AWAITED:
+            no_answer += row["n"]
     buckets = []
     for low, high, label in ANSWER_BUCKETS:
-        buckets.append((label, sum(1 for d in answer_days if d >= low and (high is None or d <= high))))
+        in_bucket = (n for d, n in answer_days.items() if d >= low and (high is None or d <= high))
+        buckets.append((label, sum(in_bucket)))
     months = sorted(per_month)
     used_states = {s for counter in per_month.values() for s in counter}
     return PublicStatistics(
@@ -499,10 +607,14 @@ def public_statistics() -> PublicStatistics:
         answer_buckets=buckets,
         declines_per_month={m: declines.get(m, 0) for m in sorted(set(months) | set(declines))},
         overdue_by_ministry=sorted(overdue_by_ministry.items(), key=lambda item: (-item[1], item[0])),
-        total=total,
-        declined=declined,
-        overdue=overdue,
-        median_days_to_answer=pystats.median(answer_days) if answer_days else None,
+        total=sum(outcomes.values()),
+        declined=sum(declines.values()),
+        overdue=sum(overdue_by_ministry.values()),
+        median_days_to_answer=_median(answer_days),
+        answered=outcomes[Outcome.ON_TIME] + outcomes[Outcome.LATE],
+        not_yet_due=outcomes[Outcome.AWAITING] - no_answer,
+        no_answer=no_answer,
+        withdrawn=outcomes[Outcome.WITHDRAWN],
     )
 
 
@@ -556,32 +668,17 @@ def public_sources() -> QuerySet:
             "version__request__developer__name_ja",
             "version__request__developer__name_en",
         )
-        .order_by("-version__request__issued_at", "-version__number", "position")
+        # Newest declared first: the primary key orders them without a join, and keyset pages follow it.
+        .order_by("-pk")
     )
 
 
 def search_sources(text: str) -> QuerySet:
-    """Sources whose name, top domains, rights holders, licence or company match `text`."""
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
+    """Public sources whose name, rights holders, licence grantor, company, model or domains match `text`.
 
-    sources = public_sources()
-    text = text.strip()[:200]
-    if not text:
-        return sources
-    # JSON may be stored with non-ASCII characters escaped (SQLite), so match that spelling too.
-    escaped = json.dumps(text)[1:-1]
-    in_json = Q(domains_text__icontains=text) | Q(holders_text__icontains=text)
-    if escaped != text:
-        in_json |= Q(domains_text__icontains=escaped) | Q(holders_text__icontains=escaped)
-    return sources.annotate(
-        domains_text=Cast("top_domains", TextField()), holders_text=Cast("rights_holders", TextField())
-    ).filter(
-        Q(name__icontains=text)
-        | in_json
-        | Q(licence_grantor__icontains=text)
-        | Q(consent_basis__icontains=text)
-        | Q(version__request__developer__name_en__icontains=text)
-        | Q(version__request__developer__name_ja__icontains=text)
-        | Q(version__request__model_name__icontains=text)
-    )
+    The matching is `disclosures.search` (Japanese-aware, indexed on PostgreSQL); what may be shown is
+    `public_sources()`, so a confidential source never matches.
+    """
+    from disclosures.search import matching_sources
+
+    return matching_sources(public_sources(), text)

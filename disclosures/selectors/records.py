@@ -46,7 +46,8 @@ def may_download(user: User, record: Record) -> bool:
 
 def record_for_download(user: User, public_id) -> Record:
     """The record, or 404 when it does not exist or the user may not have it (the two look the same)."""
-    record = Record.objects.select_related("request").filter(public_id=public_id).first()
+    # A concern's filing receipt has its own download (concerns:receipt), scoped like the concern.
+    record = Record.objects.select_related("request").filter(public_id=public_id, request__isnull=False).first()
     if record is None or not may_download(user, record):
         raise Http404
     return record

@@ -44,7 +44,7 @@ def entry_leaf_bytes(entry: LogEntry) -> bytes:
 
 
 def enqueue_log_entry(*, record: Record) -> PendingLogEntry:
-    """Queue a public record's hash for the log, in the caller's transaction; the sequencer runs after commit."""
+    """Queue a logged record's hash (`Record.is_logged`) in the caller's transaction; sequenced after commit."""
     pending, _ = PendingLogEntry.objects.get_or_create(record=record)
     transaction.on_commit(_schedule_integration)
     return pending
@@ -79,7 +79,9 @@ def integrate_pending_entries() -> int:
 def _integrate_batch(limit: int) -> int:
     with transaction.atomic():
         _lock_sequencer()
-        pending = list(PendingLogEntry.objects.select_related("record__request").order_by("id")[:limit])
+        pending = list(
+            PendingLogEntry.objects.select_related("record__request", "record__concern").order_by("id")[:limit]
+        )
         if not pending:
             return 0
         latest = LogCheckpoint.objects.order_by("-tree_size").first()
@@ -100,7 +102,7 @@ def _integrate_batch(limit: int) -> int:
                 record=record,
                 record_sha256=record.sha256,
                 kind=record.kind,
-                reference=record.request.reference,
+                reference=record.reference,
                 logged_at=logged_at,
             )
             leaf = merkle.leaf_hash(entry_leaf_bytes(entry))

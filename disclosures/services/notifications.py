@@ -21,14 +21,17 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from disclosures.deadlines import today_in_japan
-from disclosures.models import AuditEvent, DisclosureRequest, OutboxMail, ReminderSent
+from disclosures.models import AuditEvent, DisclosureRequest, OutboxMail, PublicationDigestSent, ReminderSent
 from disclosures.states import AWAITING_DEVELOPER, DEVELOPER, MINISTRY, Action, stays_in_ministry
-from portal.accounts.models import Organisation, User
+from portal.accounts.models import Organisation, Role, User
 from portal.mail import send_templated_email
 
 logger = logging.getLogger(__name__)
 
 TRANSITION_TEMPLATE = "email/transition"
+PUBLICATION_DIGEST_TEMPLATE = "email/publication_digest"
+# The audit event a day's publication digest hangs from (outbox rows belong to an event).
+PUBLICATION_DIGEST_EVENT = "publication_digest"
 # A mail server that is away or refuses for now: the row goes back to pending and is tried again later.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError, SoftTimeLimitExceeded)
 # Waits between attempts: 1, 2, 4 ... minutes, at most 6 hours; after OUTBOX_MAX_ATTEMPTS the row fails.
@@ -66,13 +69,23 @@ def _request_link(request: DisclosureRequest, audience: str) -> str:
     return reverse(f"{audience}:request_detail", kwargs={"public_id": request.public_id})
 
 
+def notified_side(*, action: str, from_state: str) -> str | None:
+    """Which side is told of a transition by mail ("developer" or "ministry"), or None."""
+    if stays_in_ministry(action=action, from_state=from_state):
+        return None  # a draft's withdrawal: the developer never saw the draft
+    if action in _NOTIFY_DEVELOPER:
+        return "developer"
+    if action in _NOTIFY_MINISTRY:
+        return "ministry"
+    return None
+
+
 def _transition_recipients(event: AuditEvent) -> list[User]:
     request = event.request
-    if stays_in_ministry(action=event.action, from_state=event.from_state):
-        return []  # a draft's withdrawal: the developer never saw the draft
-    if event.action in _NOTIFY_DEVELOPER:
+    side = notified_side(action=event.action, from_state=event.from_state)
+    if side == "developer":
         return _members(request.developer, DEVELOPER)
-    if event.action in _NOTIFY_MINISTRY:
+    if side == "ministry":
         return _members(request.ministry, MINISTRY)
     return []
 
@@ -133,6 +146,8 @@ def claim_mail(mail_id: int) -> OutboxMail | None:
 
 
 def _context(mail: OutboxMail) -> dict:
+    if mail.template == PUBLICATION_DIGEST_TEMPLATE:
+        return _publication_digest_context(mail)
     event, request = mail.event, mail.event.request
     audience = "official" if mail.recipient.role in MINISTRY else "developer"
     return {"event": event, "request": request, "link": _request_link(request, audience)}
@@ -260,3 +275,53 @@ def send_overdue_digests() -> int:
             context={"requests": requests, "today": today},
         )
     return len(newly_overdue)
+
+
+def send_publication_digests() -> int:
+    """Tell each supervisor, at most once a day, which requests wait for their approval of publication.
+
+    A supervisor hears only of requests they may approve (not those they drafted or changed). The claim
+    row (`PublicationDigestSent`, one per ministry and day) makes a second run on the same day write
+    nothing; the mails are outbox rows written with it, so a broker outage delays them but loses none.
+    Returns the number of mails written.
+    """
+    from disclosures.selectors.publication import approvable_by, ministries_with_waiting_publication
+
+    today = today_in_japan()
+    written = 0
+    for ministry in ministries_with_waiting_publication():
+        listed = {user: approvable_by(user) for user in _members(ministry, {Role.SUPERVISOR})}
+        listed = {user: requests for user, requests in listed.items() if requests}
+        if not listed:
+            continue
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    PublicationDigestSent.objects.create(ministry=ministry, day=today)
+            except IntegrityError:
+                continue  # today's digest of this ministry was already written
+            event = AuditEvent.objects.create(
+                action=PUBLICATION_DIGEST_EVENT,
+                organisation=ministry,
+                data={
+                    "day": today.isoformat(),
+                    "requests": {str(user.pk): [r.reference for r in requests] for user, requests in listed.items()},
+                },
+            )
+            mails = OutboxMail.objects.bulk_create(
+                OutboxMail(event=event, recipient=user, template=PUBLICATION_DIGEST_TEMPLATE) for user in listed
+            )
+            ids = [mail.pk for mail in mails]
+            transaction.on_commit(lambda ids=ids: _enqueue(ids))
+        written += len(ids)
+    return written
+
+
+def _publication_digest_context(mail: OutboxMail) -> dict:
+    references = mail.event.data.get("requests", {}).get(str(mail.recipient_id), [])
+    requests = (
+        DisclosureRequest.objects.filter(ministry_id=mail.event.organisation_id, reference__in=references)
+        .select_related("developer")
+        .order_by("issued_at", "reference")
+    )
+    return {"requests": list(requests), "link": reverse("official:publication_queue")}

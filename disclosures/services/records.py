@@ -23,8 +23,9 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from disclosures.models import AuditEvent, Record, RecordJob, RecordKind, Variant
 from disclosures.records.errors import TRANSIENT_ERRORS
-from disclosures.records.render import answer_blocks, render_pdf
-from disclosures.records.signing import sign_pdf, signing_key
+from disclosures.records.integrity import verified_copy
+from disclosures.records.render import RenderedPDF, answer_blocks, render_pdf
+from disclosures.records.signing import extend_archive_timestamp, latest_timestamp_expiry, sign_pdf, signing_key
 from disclosures.services.audit import record_event
 from disclosures.services.log import enqueue_log_entry
 from disclosures.states import MINISTRY, PUBLIC_MESSAGE_ACTIONS, Action, stays_in_ministry
@@ -68,24 +69,32 @@ def _enqueue(job_ids: list[int]) -> None:
             return
 
 
+def planned_records(*, action: str, from_state: str, has_message: bool) -> tuple[str | None, list[str]]:
+    """The record kind and variants a transition produces: what `schedule_records` makes and what the
+    confirmation page announces before the move. A submission's complete PDF is skipped when nothing
+    of it is withheld."""
+    kind = RECORD_KINDS.get(action)
+    # A draft leaves no trace outside the ministry: its withdrawal gets no record and no log entry.
+    if kind is None or stays_in_ministry(action=action, from_state=from_state):
+        return None, []
+    if kind == RecordKind.SUBMISSION or (has_message and action not in PUBLIC_MESSAGE_ACTIONS):
+        # The parties' record carries the message; the public one says only that there was one.
+        return kind, [Variant.PUBLIC, Variant.COMPLETE]
+    return kind, [Variant.PUBLIC]
+
+
 def schedule_records(*, event: AuditEvent) -> list[RecordJob]:
     """Create the job rows for the record(s) an event produces, and enqueue them after commit.
 
     Call inside the transaction that wrote the event. Submissions are keyed by version number (taken
     from `event.data["version"]`) and get a public and a complete PDF; other records one public PDF.
     """
-    kind = RECORD_KINDS.get(event.action)
-    # A draft leaves no trace outside the ministry: its withdrawal gets no record and no log entry.
-    if kind is None or event.request_id is None or stays_in_ministry(action=event.action, from_state=event.from_state):
+    if event.request_id is None:
         return []
-    version_number = None
-    variants = [Variant.PUBLIC]
-    if kind == RecordKind.SUBMISSION:
-        version_number = event.data["version"]
-        variants = [Variant.PUBLIC, Variant.COMPLETE]
-    elif event.message and event.action not in PUBLIC_MESSAGE_ACTIONS:
-        # The parties' record carries the message; the public one says only that there was one.
-        variants = [Variant.PUBLIC, Variant.COMPLETE]
+    kind, variants = planned_records(action=event.action, from_state=event.from_state, has_message=bool(event.message))
+    if kind is None:
+        return []
+    version_number = event.data["version"] if kind == RecordKind.SUBMISSION else None
     jobs = []
     for variant in variants:
         key = {"request_id": event.request_id, "variant": variant}
@@ -97,6 +106,20 @@ def schedule_records(*, event: AuditEvent) -> list[RecordJob]:
     ids = [job.pk for job in jobs if job.status == RecordJob.Status.PENDING]
     transaction.on_commit(lambda: _enqueue(ids))
     return jobs
+
+
+def schedule_concern_record(*, concern) -> RecordJob:
+    """Create the job of a filed concern's receipt and enqueue it after commit; call in the filing transaction.
+
+    The receipt is confidential (the filer's organisation and the ministry) but logged like a public record,
+    so the filer can prove what they filed and when; the log entry carries only its hash, kind and reference.
+    """
+    job, _created = RecordJob.objects.get_or_create(
+        concern=concern, variant=Variant.COMPLETE, defaults={"kind": RecordKind.CONCERN}
+    )
+    if job.status == RecordJob.Status.PENDING:
+        transaction.on_commit(lambda: _enqueue([job.pk]))
+    return job
 
 
 def _pending_stale_before():
@@ -122,9 +145,14 @@ def claim_job(job_id: int) -> RecordJob | None:
     )
     if not claimed:
         return None
-    return RecordJob.objects.select_related("request__ministry", "request__developer", "event__organisation").get(
-        pk=job_id
-    )
+    return RecordJob.objects.select_related(
+        "request__ministry",
+        "request__developer",
+        "event__organisation",
+        "concern__ministry",
+        "concern__developer",
+        "concern__organisation",
+    ).get(pk=job_id)
 
 
 def _release(job: RecordJob, error: BaseException) -> None:
@@ -141,7 +169,7 @@ def mark_failed(job_id: int, error: BaseException | str) -> None:
         .update(status=RecordJob.Status.FAILED, error=_describe(error), updated_at=timezone.now())
     )
     if failed:  # a worker lost mid-job (OOM, hard time limit) may have stored its file
-        job = RecordJob.objects.select_related("request").get(pk=job_id)
+        job = RecordJob.objects.select_related("request", "concern").get(pk=job_id)
         remove_unclaimed_files(job)
 
 
@@ -237,17 +265,28 @@ def record_context(job: RecordJob, *, answers: dict | None = None) -> dict:
     }
 
 
-def _produce(job: RecordJob) -> Record | None:
+def _render(job: RecordJob) -> tuple[dict, RenderedPDF] | None:
+    """The record's context and PDF; None when the job has nothing to record (a complete PDF adding nothing)."""
+    if job.kind == RecordKind.CONCERN:
+        from concerns.receipts import receipt_context
+
+        context = receipt_context(job.concern)
+        return context, render_pdf("pdf/concern.html", context)
     answers = None
     if job.kind == RecordKind.SUBMISSION:
         answers = _answers_for(job)
         if answers is None:
-            RecordJob.objects.filter(pk=job.pk).update(
-                status=RecordJob.Status.SKIPPED, error="", updated_at=timezone.now()
-            )
             return None
     context = record_context(job, answers=answers)
-    rendered = render_pdf("pdf/record.html", context)
+    return context, render_pdf("pdf/record.html", context)
+
+
+def _produce(job: RecordJob) -> Record | None:
+    rendered_job = _render(job)
+    if rendered_job is None:
+        RecordJob.objects.filter(pk=job.pk).update(status=RecordJob.Status.SKIPPED, error="", updated_at=timezone.now())
+        return None
+    context, rendered = rendered_job
     key = signing_key()
     signed = sign_pdf(rendered.content, reason=context["title"], key=key)
     digest = hashlib.sha256(signed).hexdigest()
@@ -264,6 +303,7 @@ def _produce(job: RecordJob) -> Record | None:
             record = Record.objects.create(
                 job=locked,
                 request=job.request,
+                concern=job.concern,
                 kind=job.kind,
                 variant=job.variant,
                 title=context["title"],
@@ -272,8 +312,9 @@ def _produce(job: RecordJob) -> Record | None:
                 size=len(signed),
                 page_count=rendered.page_count,
                 signed_by=key.certificate.subject.native.get("common_name", key.signer_name),
+                timestamp_expires_at=latest_timestamp_expiry(signed),
             )
-            if job.variant == Variant.PUBLIC:
+            if record.is_logged:
                 enqueue_log_entry(record=record)
             locked.status = RecordJob.Status.DONE
             locked.error = ""
@@ -286,7 +327,7 @@ def _produce(job: RecordJob) -> Record | None:
 
 def job_file_name(job: RecordJob, attempt: int | None = None) -> str:
     """Where an attempt of a job stores its PDF: derived from the job, so a dead attempt's file can be found."""
-    return f"records/{job.request.reference}/{job.public_id}-{attempt or job.attempts}.pdf"
+    return f"records/{job.subject_reference}/{job.public_id}-{attempt or job.attempts}.pdf"
 
 
 def remove_unclaimed_files(job: RecordJob) -> list[str]:
@@ -312,7 +353,8 @@ def may_retry_record_job(user: User, job: RecordJob) -> bool:
 
     if is_platform_operator(user):
         return True
-    return user.role in MINISTRY and user.organisation is not None and user.organisation.pk == job.request.ministry_id
+    ministry_id = job.request.ministry_id if job.request_id else job.concern.ministry_id
+    return user.role in MINISTRY and user.organisation is not None and user.organisation.pk == ministry_id
 
 
 def retry_record_job(*, job: RecordJob, by: User) -> RecordJob:
@@ -330,6 +372,60 @@ def retry_record_job(*, job: RecordJob, by: User) -> RecordJob:
     return job
 
 
+def renew_record_timestamps(*, limit: int = 200) -> int:
+    """PAdES B-LTA upkeep: a new document timestamp on each record whose last one's TSA certificate expires
+    within RECORD_TSA_RENEW_DAYS; the number renewed. Does nothing without a timestamp authority."""
+    if not settings.RECORD_TSA_URL:
+        return 0
+    due = timezone.now() + timedelta(days=settings.RECORD_TSA_RENEW_DAYS)
+    ids = Record.objects.filter(timestamp_expires_at__lt=due).order_by("timestamp_expires_at", "pk")
+    return sum(renew_record_timestamp(pk) for pk in ids.values_list("pk", flat=True)[:limit])
+
+
+def renew_record_timestamp(record_id: int) -> bool:
+    """Append the last timestamp's validation data and a new document timestamp to the record's archive copy.
+
+    The signed, logged file is never changed: the renewed file goes to `archive_file`, which starts with it.
+    A renewal that would not push the expiry later (the TSA still signs with the same certificate) is
+    skipped with a warning: the operator must move to a TSA certificate that outlives the current one.
+    """
+    record = Record.objects.select_related("request", "concern", "job").get(pk=record_id)
+    current = verified_copy(record)
+    if current is None:
+        logger.error("Record %s fails its integrity check; its timestamp is not renewed.", record.public_id)
+        return False
+    with current:
+        extended = extend_archive_timestamp(current.read())
+    expires = latest_timestamp_expiry(extended)
+    if expires is None or (record.timestamp_expires_at and expires <= record.timestamp_expires_at):
+        logger.warning(
+            "Renewing the timestamp of record %s would not extend it beyond %s: the TSA certificate expires %s.",
+            record.public_id,
+            record.timestamp_expires_at,
+            expires,
+        )
+        return False
+    name = default_storage.save(
+        f"records/{record.reference}/{record.job.public_id}-archive-{timezone.now():%Y%m%d%H%M%S}.pdf",
+        ContentFile(extended),
+    )
+    with transaction.atomic():
+        locked = Record.objects.select_for_update().get(pk=record.pk)
+        if locked.timestamp_expires_at != record.timestamp_expires_at:  # renewed meanwhile by someone else
+            transaction.on_commit(lambda: default_storage.delete(name))
+            return False
+        previous = locked.archive_file.name
+        locked.archive_file.name = name
+        locked.archive_sha256 = hashlib.sha256(extended).hexdigest()
+        locked.archive_size = len(extended)
+        locked.timestamp_expires_at = expires
+        locked.save(update_fields=["archive_file", "archive_sha256", "archive_size", "timestamp_expires_at"])
+        if previous:  # the new archive contains the old one: it is no longer needed once this commits
+            transaction.on_commit(lambda: default_storage.delete(previous))
+    logger.info("Renewed the archive timestamp of record %s until %s.", record.public_id, expires)
+    return True
+
+
 def sweep_record_jobs() -> int:
     """Re-queue jobs left pending (a lost message) or running (a dead worker) for too long."""
     ids = list(
@@ -345,7 +441,8 @@ def sweep_record_jobs() -> int:
     )
     RecordJob.objects.filter(pk__in=ids).update(updated_at=timezone.now())
     # A running job this stale has lost its worker, maybe after it stored its file: remove what no row claims.
-    for job in RecordJob.objects.filter(pk__in=ids, status=RecordJob.Status.RUNNING).select_related("request"):
+    running = RecordJob.objects.filter(pk__in=ids, status=RecordJob.Status.RUNNING).select_related("request", "concern")
+    for job in running:
         remove_unclaimed_files(job)
     _enqueue(ids)
     if ids:

@@ -17,6 +17,7 @@ from disclosures.services.errors import InvalidTransition
 from disclosures.services.notifications import queue_transition_notices
 from disclosures.services.publication import public_changed
 from disclosures.services.records import schedule_records
+from disclosures.services.summary import request_changed
 from disclosures.states import MINISTRY, TRANSITIONS, Action, EscalationAction, State
 from portal.accounts.models import Organisation, User
 
@@ -180,6 +181,7 @@ def _transition(
             data=data,
         )
         public_changed(locked)
+        request_changed(locked)  # the public figures' summary rows, in this transaction
         schedule_records(event=event)
         queue_transition_notices(event=event)
     return locked, event

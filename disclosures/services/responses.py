@@ -15,7 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disclosures.forms import answers as answer_forms
+from disclosures import answer as definition
+from disclosures.answer.guards import document_error
 from disclosures.models import (
     Attachment,
     ConfidentialityDecision,
@@ -49,9 +50,17 @@ class DraftConflict(Exception):
 class IncompleteAnswer(ValidationError):
     """The draft cannot be submitted; `problems` says what is missing or wrong, field by field."""
 
-    def __init__(self, problems: list[answer_forms.Problem]):
+    def __init__(self, problems: list[definition.Problem]):
         self.problems = problems
         super().__init__([f"{p.section} – {p.label}: {p.message}" for p in problems])
+
+
+class InvalidAnswer(ValidationError):
+    """The answers cannot be kept even as a draft (a wrong type, range or choice); `problems` says where."""
+
+    def __init__(self, problems: list[definition.Problem]):
+        self.problems = problems
+        super().__init__([f"{p.label}: {p.message}" for p in problems])
 
 
 def may_edit_answers(user: User, request: DisclosureRequest) -> bool:
@@ -65,25 +74,26 @@ def draft_for(request: DisclosureRequest) -> ResponseDraft:
 
 def clean_document(
     request: DisclosureRequest, document: dict, *, strict: bool = False
-) -> tuple[dict, list[answer_forms.Problem]]:
-    """Validate a document with the answer forms: the cleaned document and every problem found."""
-    forms = answer_forms.AnswerForms(request, answer_forms.data_from_document(request, document), strict=strict)
-    if not forms.is_valid():
-        return document, forms.problems()
-    return forms.to_document(), []
+) -> tuple[dict, list[definition.Problem]]:
+    """Validate a document with the answer definition: the cleaned document and every problem found.
+
+    `strict` checks it as a submission (`definition.validate_submission`), otherwise as a draft.
+    """
+    return definition.validate(request, document, strict=strict)
 
 
 @transaction.atomic
 def save_draft(*, request: DisclosureRequest, by: User, answers: dict, revision: int) -> ResponseDraft:
     """Keep the answers typed so far (types checked, nothing required), unless someone saved in between.
 
-    Raises `DraftConflict` when `revision` is not the stored one: the caller shows both versions.
+    Raises `InvalidAnswer` (with each problem's path) when a value is of the wrong type, range or
+    choice, and `DraftConflict` when `revision` is not the stored one: the caller shows both versions.
     """
     if not may_edit_answers(by, request):
         raise PermissionDenied(_("You may not edit the answers of this request."))
-    cleaned, problems = clean_document(request, answers)
+    cleaned, problems = definition.validate_draft(request, answers)
     if problems:
-        raise ValidationError([f"{p.label}: {p.message}" for p in problems])
+        raise InvalidAnswer(problems)
     draft = draft_for(request)
     draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.revision != revision:
@@ -187,10 +197,11 @@ def _attachment_entry(attachment: Attachment) -> dict:
 
 def declare_sources(*, version: ResponseVersion) -> list[DeclaredSource]:
     """Extract a new version's source rows for the "Was my work used?" search, each with its row identity."""
+    from disclosures.search import index_sources
     from disclosures.selectors.answers import answer_key
 
     rows = version.answers.get("sources") or []
-    return DeclaredSource.objects.bulk_create(
+    sources = DeclaredSource.objects.bulk_create(
         DeclaredSource(
             version=version,
             request_id=version.request_id,
@@ -209,6 +220,8 @@ def declare_sources(*, version: ResponseVersion) -> list[DeclaredSource]:
         for index, row in enumerate(rows)
         if isinstance(row, dict)
     )
+    index_sources(sources)  # the search keys, written with the rows they index
+    return sources
 
 
 def create_version(*, request: DisclosureRequest, by: User) -> ResponseVersion:
@@ -218,7 +231,7 @@ def create_version(*, request: DisclosureRequest, by: User) -> ResponseVersion:
     """
     draft = ResponseDraft.objects.select_for_update().filter(request=request).first()
     document = draft.answers if draft else {}
-    cleaned, problems = clean_document(request, document, strict=True)
+    cleaned, problems = definition.validate_submission(request, document)
     if problems:
         raise IncompleteAnswer(problems)
     attachments = list(request.attachments.filter(in_draft=True))
@@ -275,10 +288,10 @@ class ImportResult:
     reported: list[str] = field(default_factory=list)
 
 
-def _fields_report(prefix: str, values, form_class) -> list[str]:
+def _fields_report(prefix: str, values, model: type[definition.Answer]) -> list[str]:
     if not isinstance(values, dict):
         return [_("%(path)s: expected an object; not imported.") % {"path": prefix}]
-    unknown = sorted(set(values) - answer_forms.known_keys(form_class) - {"channels"})
+    unknown = sorted(set(values) - set(model.model_fields))
     return [_("%(path)s: unknown field, not imported.") % {"path": f"{prefix}.{name}"} for name in unknown]
 
 
@@ -302,26 +315,25 @@ def _document_report(request: DisclosureRequest, document: dict) -> list[str]:
                         _("questions.%(n)s: this request has no such question; not imported.") % {"n": position}
                     )
                 else:
-                    reported += _fields_report(f"questions.{position}", answer, answer_forms.QuestionAnswerForm)
+                    reported += _fields_report(f"questions.{position}", answer, definition.QuestionAnswer)
             continue
-        if key not in answer_forms.SECTION_FORMS and key not in answer_forms.SECTION_ROWS:
+        if key not in definition.SECTION_BLOCKS and key not in definition.SECTION_ROWS:
             reported.append(_("%(key)s: unknown section; not imported.") % {"key": key})
         elif key not in asked:
             reported.append(_("%(key)s: this request does not ask this section; not imported.") % {"key": key})
-        elif key in answer_forms.SECTION_ROWS:
+        elif key in definition.SECTION_ROWS:
             if not isinstance(value, list):
                 reported.append(_("%(key)s: expected a list of rows; not imported.") % {"key": key})
                 continue
-            form_class = answer_forms.SECTION_ROWS[key].form
             for index, row in enumerate(value):
-                reported += _fields_report(f"{key}[{index}]", row, form_class)
+                reported += _fields_report(f"{key}[{index}]", row, definition.SECTION_ROWS[key])
         else:
-            reported += _fields_report(key, value, answer_forms.SECTION_FORMS[key])
-            if key in answer_forms.NESTED_ROWS and isinstance(value, dict):
-                nested_key, formset = answer_forms.NESTED_ROWS[key]
+            reported += _fields_report(key, value, definition.SECTION_BLOCKS[key])
+            if key in definition.NESTED_ROWS and isinstance(value, dict):
+                nested_key, row_model = definition.NESTED_ROWS[key]
                 rows = value.get(nested_key, [])
                 for index, row in enumerate(rows if isinstance(rows, list) else []):
-                    reported += _fields_report(f"{key}.{nested_key}[{index}]", row, formset.form)
+                    reported += _fields_report(f"{key}.{nested_key}[{index}]", row, row_model)
     return reported
 
 
@@ -330,10 +342,10 @@ def _carry_ids(rows, current) -> object:
         return rows
     result = []
     for index, row in enumerate(rows):
-        if isinstance(row, dict) and answer_forms.ROW_ID not in row and index < len(current):
+        if isinstance(row, dict) and definition.ROW_ID not in row and index < len(current):
             earlier = current[index]
-            if isinstance(earlier, dict) and answer_forms.valid_row_id(earlier.get(answer_forms.ROW_ID)):
-                row = {**row, answer_forms.ROW_ID: earlier[answer_forms.ROW_ID]}
+            if isinstance(earlier, dict) and definition.valid_row_id(earlier.get(definition.ROW_ID)):
+                row = {**row, definition.ROW_ID: earlier[definition.ROW_ID]}
         result.append(row)
     return result
 
@@ -352,53 +364,118 @@ def _keep_row_ids(value, current) -> object:
     return _carry_ids(value, current)
 
 
-def import_answers(*, request: DisclosureRequest, by: User, document: object, revision: int) -> ImportResult:
-    """Pre-fill the draft from a JSON answer document; whatever does not fit is reported, never dropped silently.
+def _value_at(document, path: str) -> str:
+    value = document
+    for part in path.strip("/").split("/"):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return ""
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    return "" if value is None else str(value)
 
-    Sections in the document replace those of the draft; values that fail validation are left out and
-    reported with their field.
-    """
-    if not may_edit_answers(by, request):
-        raise PermissionDenied(_("You may not edit the answers of this request."))
-    if not isinstance(document, dict):
-        raise ValidationError(_("The document must be a JSON object."))
-    problem = answer_forms.document_error(document)
-    if problem:
-        raise ValidationError(problem)
-    reported = _document_report(request, document)
-    current = draft_for(request)
-    merged = {**current.answers}
+
+def _problem_report(document: dict, problems: list[definition.Problem]) -> list[str]:
+    """The values left out of an import; unknown fields and wrong shapes are in `_document_report`."""
+    return [
+        _("%(field)s (%(value)s): %(error)s; not imported.")
+        % {
+            "field": problem.anchor.removeprefix("id_") or problem.path,
+            "value": _value_at(document, problem.path),
+            "error": problem.message,
+        }
+        for problem in problems
+        if problem.code == "invalid"
+    ]
+
+
+def _merge(request: DisclosureRequest, document: dict) -> dict:
+    """The draft with the document's sections replacing its own, and the document's question answers."""
+    merged = {**draft_for(request).answers}
     for key, value in document.items():
         if key == "questions" and isinstance(value, dict):
             merged["questions"] = {**merged.get("questions", {}), **value}
         elif key not in ("schema", "schema_version", "attachments"):
             merged[key] = _keep_row_ids(value, merged.get(key))
-    data = answer_forms.data_from_document(request, merged, blank_rows=0)
-    for _attempt in range(3):
-        forms = answer_forms.AnswerForms(request, data)
-        if forms.is_valid():
-            break
-        data = data.copy()
-        for item in forms.all_forms():
-            for form in item.forms if isinstance(item, answer_forms.RowFormSet) else [item]:
-                for name, errors in form.errors.items():
-                    if name in form.fields:
-                        reported.append(
-                            _("%(field)s (%(value)s): %(error)s; not imported.")
-                            % {"field": form.add_prefix(name), "value": form[name].value(), "error": " ".join(errors)}
-                        )
-                        key = form.add_prefix(name)
-                        data.setlist(key, [])
-    else:
-        raise ValidationError(_("The document could not be imported."))
-    draft = save_draft(request=request, by=by, answers=forms.to_document(), revision=revision)
+    return merged
+
+
+def import_answers(*, request: DisclosureRequest, by: User, document: object, revision: int) -> ImportResult:
+    """Pre-fill the draft from a JSON answer document; whatever does not fit is reported, never dropped silently.
+
+    Sections in the document replace those of the draft; values that fail validation are left out and
+    reported with their field. An EU summary of training content (`"template":
+    "eu-gpai-training-content-summary"`) is imported by `import_eu_summary`.
+    """
+    from disclosures.answer.eu_template import TEMPLATE_ID
+
+    if not may_edit_answers(by, request):
+        raise PermissionDenied(_("You may not edit the answers of this request."))
+    if not isinstance(document, dict):
+        raise ValidationError(_("The document must be a JSON object."))
+    if document.get("template") == TEMPLATE_ID:
+        return import_eu_summary(request=request, by=by, summary=document, revision=revision)
+    problem = document_error(document)
+    if problem:
+        raise ValidationError(problem)
+    reported = _document_report(request, document)
+    merged = _merge(request, document)
+    cleaned, problems = definition.validate(request, merged, strict=False, drop_invalid=True)
+    reported += _problem_report(merged, problems)
+    draft = save_draft(request=request, by=by, answers=cleaned, revision=revision)
+    return ImportResult(draft=draft, reported=reported)
+
+
+def import_eu_summary(*, request: DisclosureRequest, by: User, summary: object, revision: int) -> ImportResult:
+    """Pre-fill the draft from an EU "public summary of training content" (disclosures.answer.eu_template).
+
+    Fields the summary fills are set in the draft one by one, its datasets become source rows (matched
+    by kind and name on a second import); what has no place in the answer is reported by its EU path. A
+    summary that is not of the template's shape (unknown keys, wrong types) imports nothing.
+    """
+    from pydantic import ValidationError as ShapeError
+
+    from disclosures.answer import eu_template
+
+    if not may_edit_answers(by, request):
+        raise PermissionDenied(_("You may not edit the answers of this request."))
+    if not isinstance(summary, dict):
+        raise ValidationError(_("The document must be a JSON object."))
+    problem = document_error(summary)
+    if problem:
+        raise ValidationError(problem)
+    try:
+        parsed = eu_template.EuSummary.model_validate(summary)
+    except ShapeError as error:
+        raise ValidationError(
+            [
+                _("%(path)s: not of the EU template's shape; nothing was imported.")
+                % {"path": ".".join(str(part) for part in item["loc"]) or "/"}
+                for item in error.errors()
+            ]
+        ) from None
+    filled, unmapped = eu_template.to_answer(parsed)
+    asked = set(request.sections)
+    reported = [_("%(path)s: no place in this answer; not imported.") % {"path": path} for path in unmapped]
+    reported += [
+        _("%(key)s: this request does not ask this section; not imported.") % {"key": key}
+        for key in filled
+        if key not in asked
+    ]
+    merged = eu_template.merge(draft_for(request).answers, filled, asked)
+    cleaned, problems = definition.validate(request, merged, strict=False, drop_invalid=True)
+    reported += _problem_report(merged, problems)
+    draft = save_draft(request=request, by=by, answers=cleaned, revision=revision)
     return ImportResult(draft=draft, reported=reported)
 
 
 def export_answers(draft: ResponseDraft) -> dict:
     """The draft as a JSON answer document (docs/answer-schema.json); attached files are not included."""
     document = {key: value for key, value in draft.answers.items() if key != "attachments"}
-    return {"schema": "article16-answer", **document, "schema_version": answer_forms.SCHEMA_VERSION}
+    return {"schema": "article16-answer", **document, "schema_version": definition.SCHEMA_VERSION}
 
 
 def stash_ticket(*, user: User, request: DisclosureRequest) -> str:

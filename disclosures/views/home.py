@@ -1,5 +1,6 @@
 from django.shortcuts import redirect, render
 
+from disclosures.selectors.home import headline_figures, latest_decisions
 from disclosures.states import DEVELOPER, MINISTRY
 
 
@@ -10,4 +11,4 @@ def home(request):
         return redirect("official:dashboard")
     if user.is_authenticated and user.role in DEVELOPER:
         return redirect("developer:inbox")
-    return render(request, "public/home.html")
+    return render(request, "public/home.html", {"figures": headline_figures(), "decisions": latest_decisions()})

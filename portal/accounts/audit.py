@@ -1,4 +1,4 @@
-"""Audit lines for sign-ins and refused API calls (the page-side refusals are in middleware)."""
+"""Audit lines for sign-ins and refused API calls (the page-side refusals are in middleware); API errors."""
 
 import time
 
@@ -43,7 +43,19 @@ def audit_sign_in_locked(sender, request, username, ip_address, **kwargs):
 
 
 def api_exception_handler(exc, context):
-    """DRF answers permission errors itself; write the same audit line a page refusal writes."""
-    if isinstance(exc, exceptions.PermissionDenied):
-        record_refusal(context["request"], "access_denied")
-    return exception_handler(exc, context)
+    """Every API error as RFC 9457 problem details; refusals write the audit line a page refusal writes.
+
+    A 404 of a signed-in caller (or a token's) is audited as on the pages: scoped selectors answer 404 for
+    another organisation's objects, so a run of them is someone probing.
+    """
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+    from django.http import Http404
+
+    from disclosures.api.problems import problem_for
+
+    request = context["request"]
+    if isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied):
+        record_refusal(request, "access_denied")
+    elif isinstance(exc, Http404 | exceptions.NotFound) and request.user.is_authenticated:
+        record_refusal(request, "not_found")
+    return problem_for(exc, context) or exception_handler(exc, context)

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import get_language
 
 from portal.accounts.models import User
 
@@ -11,6 +12,12 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "preferred_language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A Japanese name is written family name first; so is the form.
+        if (get_language() or "ja").startswith("ja"):
+            self.order_fields(["last_name", "first_name", "preferred_language"])
 
 
 class PortalPasswordResetForm(PasswordResetForm):

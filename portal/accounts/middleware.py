@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -102,7 +102,14 @@ class TwoFactorRequiredMiddleware:
             if not self._needs_sign_in(response):
                 return response
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": _("Verify your second factor first.")}, status=403)
+            from disclosures.api.problems import problem_json
+
+            return problem_json(
+                status_code=403,
+                kind="second-factor-required",
+                title=_("Second factor required"),
+                detail=_("Verify your second factor first."),
+            )
         target = "two_factor_verify" if twofactor.has_second_factor(user) else "two_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 

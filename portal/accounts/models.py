@@ -65,6 +65,20 @@ class User(AbstractUser):
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="ja"
     )
 
+    def get_full_name(self) -> str:
+        """The name as the reader's language writes it: family name first in Japanese ("佐藤 健一"),
+        given name first otherwise ("Kenichi Sato"). Every page and mail shows names through this."""
+        from django.utils.translation import get_language
+
+        family, given = self.last_name.strip(), self.first_name.strip()
+        parts = (family, given) if (get_language() or "ja").startswith("ja") else (given, family)
+        return " ".join(part for part in parts if part)
+
+    @property
+    def display_name(self) -> str:
+        """The full name, or the user name when none was given."""
+        return self.get_full_name() or self.username
+
     @property
     def membership_or_none(self) -> "Membership | None":
         try:
@@ -110,3 +124,48 @@ class Membership(models.Model):
                     % {"kind": self.organisation.get_kind_display(), "role": self.get_role_display()}
                 }
             )
+
+
+class ApiToken(models.Model):
+    """A key an organisation's system uses for the API, made by one person and acting with their role.
+
+    Only the SHA-256 of the secret is kept; `prefix` (the secret's first characters) names the token on
+    pages and in the audit trail. Whether a token still works is re-checked on every use against its
+    creator's current membership (`portal.accounts.api_tokens.token_user`).
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scope__in=["read", "read_write"]), name="api_token_scope_valid"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")), name="api_token_expires_after_creation"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="api_token_user_live")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()

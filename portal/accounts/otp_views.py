@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -103,8 +104,29 @@ def verify(request):
 @never_cache
 @login_required
 def recovery_codes(request):
-    """The recovery codes, shown once right after enrolment."""
+    """The recovery codes, shown once right after enrolment, to copy, print or download.
+
+    The download posts the codes shown back: they are served as a text file only if each is one of the
+    user's unused recovery codes, so the page stays the one place they were shown and nothing else is echoed.
+    """
+    if request.method == "POST":
+        posted = request.POST.getlist("code")
+        if posted and set(posted) <= twofactor.unused_recovery_codes(request.user):
+            response = HttpResponse(recovery_codes_text(posted), content_type="text/plain; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="recovery-codes.txt"'
+            return response
+        return redirect("account")
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
     if not codes:
         return redirect("account")
     return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
+
+
+def recovery_codes_text(codes: list[str]) -> str:
+    lines = [
+        _("Recovery codes for %(portal)s") % {"portal": _("Article 16 disclosure portal")},
+        _("Each code signs you in once if you lose your authenticator. Keep them somewhere safe."),
+        "",
+        *codes,
+    ]
+    return "\n".join(lines) + "\n"

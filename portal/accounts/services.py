@@ -103,12 +103,14 @@ def end_sessions(*, user: User) -> int:
 
 
 def revoke_api_tokens(*, user: User) -> int:
-    """Revoke the user's API tokens.
+    """Revoke every live API token the user made; returns how many (deactivation, membership removal).
 
-    Hook for the API issue: no token model exists yet. When it lands, revoke the user's tokens here
-    (e.g. `ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())`).
+    Tokens are also refused on use once their creator's account or membership changed
+    (`portal.accounts.api_tokens.token_user`); revoking them here makes that permanent and visible.
     """
-    return 0
+    from portal.accounts.models import ApiToken
+
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
 
 
 def update_account(*, user: User, first_name: str, last_name: str, preferred_language: str) -> User:

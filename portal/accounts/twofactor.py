@@ -81,6 +81,10 @@ def replace_recovery_codes(*, user: User) -> list[str]:
     return codes
 
 
+def unused_recovery_codes(user: User) -> set[str]:
+    return set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+
+
 def verify_second_factor(*, user: User, token: str):
     """The confirmed device (authenticator or recovery codes) that accepts the code, if any.
 

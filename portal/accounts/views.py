@@ -7,9 +7,36 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts import twofactor
+from portal.accounts.api_tokens import may_hold_tokens
 from portal.accounts.forms import AccountForm, PortalPasswordResetForm
 from portal.accounts.net import client_ip
 from portal.accounts.services import may_send_password_reset, update_account
+
+
+def use_language(response, language: str):
+    """Switch to `language` for the rest of this request and, by the language cookie, for the next ones."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    translation.activate(language)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in; the user's saved preferred language applies from the next page on."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return use_language(response, form.get_user().preferred_language)
 
 
 @login_required
@@ -18,21 +45,15 @@ def account(request):
     if request.method == "POST" and form.is_valid():
         update_account(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your account was saved."))
-        response = redirect("account")
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            form.instance.preferred_language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        translation.activate(form.instance.preferred_language)
-        return response
+        return use_language(redirect("account"), form.instance.preferred_language)
     return render(
-        request, "accounts/account.html", {"form": form, "has_second_factor": twofactor.has_second_factor(request.user)}
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "has_second_factor": twofactor.has_second_factor(request.user),
+            "may_hold_api_tokens": may_hold_tokens(request.user),
+        },
     )
 
 

@@ -40,7 +40,7 @@ def dashboard(request):
     beat = last_beat_run()
     if beat:
         beat = {"task": beat["task"], "at": parse_datetime(beat["at"])}
-    jobs = RecordJob.objects.select_related("request").order_by("created_at", "id")
+    jobs = RecordJob.objects.select_related("request", "concern").order_by("created_at", "id")
     in_progress = jobs.filter(status__in=[RecordJob.Status.PENDING, RecordJob.Status.RUNNING])
     failed = jobs.filter(status=RecordJob.Status.FAILED)
     context |= {

@@ -1,4 +1,4 @@
-// Answer form: add and reorder rows (autosave.js saves). The page works without it ("add a row" posts).
+// Answer section: add and reorder rows (autosave.js saves). The page works without it ("add a row" posts).
 (function () {
   "use strict";
   var form = document.getElementById("answer-form");
@@ -9,11 +9,13 @@
 
   function renumber(rows) {
     var list = rows.querySelector("[data-row-list]");
+    // A page of a long list: its rows are numbered from the page's first row.
+    var offset = parseInt(rows.dataset.rowOffset || "0", 10);
     Array.prototype.forEach.call(list.children, function (row, index) {
       var order = row.querySelector("input[name$='-ORDER']");
       if (order) { order.value = index + 1; }
       var number = row.querySelector("[data-row-number]");
-      if (number) { number.textContent = index + 1; }
+      if (number) { number.textContent = offset + index + 1; }
     });
   }
 

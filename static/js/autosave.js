@@ -34,6 +34,11 @@
         var body = result.body;
         if (result.code === 200) {
           if (revision) { revision.value = body.revision; }
+          // New rows got their ids: the next save must post them as those rows, not as new ones again.
+          Object.keys(body.row_ids || {}).forEach(function (name) {
+            var input = form.querySelector("input[name='" + name + "']");
+            if (input && !input.value) { input.value = body.row_ids[name]; }
+          });
           say(t("最終保存: ", "Last saved ") + body.saved_at);
         } else if (result.code === 409) {
           stopped = true;

@@ -1,100 +1,74 @@
-"""The key journeys in a real browser: sign in with two factors, issue a request, answer it, read it publicly."""
+"""Journeys every visitor shares: the language switch, keyboard use, and the second factor for ministry staff.
 
-from pathlib import Path
+`sign_in` and `shot` are importable from here as before; they live in tests/e2e/journey.py with the other
+shared steps. The role journeys are in test_journey_*.py, one module per person's task.
+"""
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from disclosures.models import DisclosureRequest
-from disclosures.states import State
 from portal.accounts.models import Role
-from tests.factories import PASSWORD, DeveloperFactory, MinistryFactory, member
+from tests.e2e.journey import exactly, follow, look, shot, sign_in, t, two_factor_device
+from tests.factories import MinistryFactory, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+__all__ = ["shot", "sign_in"]
 
 
-def sign_in(page, user, *, device: TOTPDevice | None = None):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    if device is not None:
-        page.wait_for_url("**/two-factor/verify/**")
-        page.fill("input[name=code]", str(totp(device.bin_key)).zfill(6))
-        page.click("main button[type=submit]")
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def test_an_official_issues_a_request_the_developer_answers_and_the_public_sees_it(page, new_page):
-    ministry = MinistryFactory(name_ja="文化技術省", name_en="Ministry of Culture and Technology")
-    developer = DeveloperFactory(name_ja="クモラボ株式会社", name_en="Kumo Labs K.K.", slug="kumo-labs")
-    official = member(Role.OFFICIAL, ministry)
-    device = TOTPDevice.objects.create(user=official, name="phone", confirmed=True)
-    responder = member(Role.RESPONDER, developer)
-
-    # The official signs in with both factors and lands on the ministry's dashboard.
-    sign_in(page, official, device=device)
-    page.wait_for_url("**/official/")
-    assert page.locator("h1").count() == 1
-
-    # Draft a request and issue it.
-    page.goto("/official/requests/new/")
-    page.select_option("select[name=developer]", str(developer.pk))
-    page.fill("input[name=model_name]", "KumoMotion")
-    page.check("input[name=sections][value=training_data]")
-    page.check("input[name=sections][value=sources]")
-    page.fill("textarea[name=covering_letter]", "学習データの出所について説明を求めます。")
-    page.fill("textarea[name=questions-0-text]", "アニメ作品は学習に含まれていますか。")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/official/requests/*/")
-    request = DisclosureRequest.objects.get()
-    page.click("form[action$='/issue/'] button")
-    page.wait_for_url(f"**/official/requests/{request.public_id}/")
-    request.refresh_from_db()
-    assert request.state == State.ISSUED
-    assert page.locator("text=発出").first.is_visible()
-    shot(page, "official-request-issued")
-
-    # The responder (no second factor required) finds it in the inbox and acknowledges it.
-    developer_page = new_page()
-    sign_in(developer_page, responder)
-    developer_page.wait_for_url("**/developer/")
-    developer_page.click(f"text={request.reference}")
-    assert developer_page.locator("text=アニメ作品は学習に含まれていますか。").is_visible()
-    developer_page.click("form[action$='/acknowledge/'] button")
-    developer_page.wait_for_url(f"**/developer/requests/{request.public_id}/")
-    request.refresh_from_db()
-    assert request.state == State.ACKNOWLEDGED
-    shot(developer_page, "developer-request-acknowledged")
-
-    # Anyone can find the issued request on the transparency index, without the staff's names.
-    public_page = new_page(locale="en-GB")
-    public_page.goto("/requests/")
-    assert public_page.locator(f"text={request.reference}").first.is_visible()
-    assert official.username not in public_page.content()
-    shot(public_page, "public-index")
-
-
-def test_a_visitor_switches_the_language_and_the_page_follows(page):
+def test_a_visitor_switches_the_language_and_the_page_follows(page, axe_check):
     page.goto("/accounts/login/")
     assert page.locator("html").get_attribute("lang") == "ja"
     assert page.locator("h1").inner_text() == "ログイン"
-    page.select_option("#language-select", "en")
-    page.click(".language-switch button")
-    page.wait_for_load_state()
+    look(page, axe_check, "language-01-login-ja")
+    page.get_by_label(t("Language")).select_option("en")
+    follow(page, page.locator(".language-switch").get_by_role("button", name=t("Switch")))
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Sign in"
+    # The choice sticks on the next page.
+    follow(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Transparency index"))
+    assert page.locator("h1").inner_text() == "Transparency index"
+    axe_check(page)
 
 
-def test_a_ministry_user_without_a_second_factor_is_sent_to_enrol(page):
+def test_a_keyboard_user_skips_to_the_content_and_sees_where_the_focus_is(page, axe_check):
+    page.goto("/requests/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name=t("Skip to content"))
+    assert skip.evaluate("element => element === document.activeElement")
+    # The skip link appears on screen when focused, with a visible outline.
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0
+    assert skip.evaluate("element => getComputedStyle(element).outlineStyle") not in ("none", "")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/requests/#main")
+    page.keyboard.press("Tab")
+    focused_in_main = page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
+    assert focused_in_main, "after the skip link, Tab moves into the content"
+    axe_check(page)
+
+
+def test_form_errors_are_announced_and_linked_to_their_fields(page, axe_check):
+    official = member(Role.OFFICIAL, MinistryFactory())
+    sign_in(page, official, device=two_factor_device(official))
+    page.goto("/official/requests/new/")
+    # The last "Save draft": the first is the hidden default button that Enter in a field presses.
+    follow(page, page.get_by_role("button", name=exactly(t("Save draft"))).last)
+    summary = page.get_by_role("alert")
+    assert summary.first.is_visible()
+    link = summary.first.get_by_role("link", name=t("Covering letter"))
+    target = link.get_attribute("href")
+    assert target.startswith("#")
+    field = page.locator(target)
+    assert field.get_attribute("aria-invalid") == "true"
+    follow_focus = link.evaluate("element => { element.click(); return document.activeElement.id; }")
+    assert follow_focus == target[1:]
+    shot(page, "form-errors-request-draft")
+    axe_check(page)
+
+
+def test_a_ministry_user_without_a_second_factor_is_sent_to_enrol(page, axe_check):
     official = member(Role.OFFICIAL, MinistryFactory())
     sign_in(page, official)
     page.wait_for_url("**/two-factor/setup/**")
+    look(page, axe_check, "two-factor-setup")
     page.goto("/official/")
     assert "/two-factor/setup/" in page.url

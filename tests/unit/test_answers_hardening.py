@@ -55,7 +55,7 @@ def test_an_import_with_a_lone_surrogate_is_refused_with_a_clear_error(issued_re
     assert any("governance.officer_name" in text and "Unicode" in text for text in errors), errors
     assert draft_for(issued_request).revision == 0  # nothing imported
     # Every page that shows the answer still answers.
-    assert client.get(answers_url(issued_request)).status_code == 200
+    assert client.get(answers_url(issued_request), follow=True).status_code == 200
 
 
 def test_a_surrogate_in_a_key_is_refused_as_well(issued_request, responder):
@@ -88,8 +88,14 @@ def test_a_draft_holding_a_surrogate_still_shows_and_cannot_be_submitted(issued_
         "governance": {**complete_answers()["governance"], "officer_name": SURROGATE},
     }
     draft.save()
-    assert signed_in(responder).get(answers_url(issued_request)).status_code == 200
-    response = signed_in(submitter).post(answers_url(issued_request, "developer:answers_submit"))
+    client = signed_in(responder)
+    assert client.get(answers_url(issued_request), follow=True).status_code == 200
+    governance = reverse("developer:answer_section", args=[issued_request.public_id, "governance"])
+    assert client.get(governance).status_code == 200
+    assert (
+        signed_in(submitter).get(reverse("developer:answer_review", args=[issued_request.public_id])).status_code == 200
+    )
+    response = signed_in(submitter).post(answers_url(issued_request, "developer:answers_submit"), {"confirm": "1"})
     assert response.status_code == 400 and issued_request.response_versions.count() == 0
 
 
@@ -117,6 +123,7 @@ def test_a_forged_attachment_id_is_a_form_error(issued_request, responder, value
     data = data_from_document(issued_request, complete_answers())
     payload = {key: data.getlist(key) for key in data}
     payload.update(revision="0", remove_attachment=value)
-    response = signed_in(responder).post(answers_url(issued_request), payload)
+    attachments = reverse("developer:answer_section", args=[issued_request.public_id, "attachments"])
+    response = signed_in(responder).post(attachments, payload)
     assert response.status_code == 400
     assert "このファイルは回答に添付されていません。" in response.content.decode()

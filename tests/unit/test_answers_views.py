@@ -48,14 +48,20 @@ def post_data(request, document, revision, **extra):
     return payload
 
 
+def section(request, key):
+    return url("developer:answer_section", request, key)
+
+
 def test_a_responder_saves_a_draft_and_sees_when(issued_request, responder):
     client = client_for(responder)
-    assert client.get(url("developer:answers", issued_request)).status_code == 200
+    assert client.get(url("developer:answers", issued_request), follow=True).status_code == 200
+    # The whole answer posted to the old one-page address still saves every section.
     response = client.post(url("developer:answers", issued_request), post_data(issued_request, complete_answers(), 0))
     assert response.status_code == 302
     draft = draft_for(issued_request)
     assert draft.revision == 1 and draft.answers["sources"][0]["name"] == "Common Crawl 2024"
-    assert "Common Crawl 2024" in client.get(url("developer:answers", issued_request)).content.decode()
+    page = client.get(section(issued_request, "sources")).content.decode()
+    assert "Common Crawl 2024" in page and 'id="save-status"' in page
 
 
 def test_autosave_answers_with_the_new_revision(issued_request, responder):
@@ -88,7 +94,7 @@ def test_a_second_save_on_an_old_revision_is_refused_with_both_versions_shown(is
 
 
 def stash_ticket_from_page(client, request) -> str:
-    page = client.get(url("developer:answers", request)).content.decode()
+    page = client.get(section(request, "sources")).content.decode()
     return re.search(r'name="stash_ticket" value="([^"]+)"', page).group(1)
 
 
@@ -99,7 +105,7 @@ def test_input_posted_after_the_session_expired_is_restored_after_signing_in(iss
     document = complete_answers()
     document["governance"]["officer_name"] = "入力中の名前"
     response = client.post(
-        url("developer:answers", issued_request), post_data(issued_request, document, 0, stash_ticket=ticket)
+        section(issued_request, "governance"), post_data(issued_request, document, 0, stash_ticket=ticket)
     )
     assert response.status_code == 302 and reverse("login") in response.url
     next_url = parse_qs(urlparse(response.url).query)["next"][0]
@@ -155,7 +161,7 @@ def test_the_stash_is_restored_only_to_its_author(issued_request, responder, sub
     outsider = client_for(member(Role.RESPONDER))
     assert outsider.get(next_url).status_code == 404
     colleague = client_for(submitter)
-    assert colleague.get(next_url).status_code == 200
+    assert colleague.get(next_url, follow=True).status_code == 200
     assert StashedInput.objects.count() == 1  # still there for its author
 
 
@@ -180,10 +186,15 @@ def test_a_validation_failure_keeps_every_field_and_the_uploaded_file(issued_req
     document["training_data"]["japanese_share_percent"] = "many"
     data = post_data(issued_request, document, 0, attachment=SimpleUploadedFile("evidence.pdf", PDF))
     data["attachment_tier"] = "public"
-    response = client_for(responder).post(url("developer:answers", issued_request), data)
+    client = client_for(responder)
+    response = client.post(section(issued_request, "training_data"), data)
     assert response.status_code == 400
-    page = response.content.decode()
-    assert 'value="many"' in page and "Common Crawl 2024" in page and "evidence.pdf" in page
+    assert 'value="many"' in response.content.decode() and draft_for(issued_request).revision == 0
+    # Files have their own section now: a file posted with the answers is not stored from there.
+    assert not Attachment.objects.exists()
+    data["attachment"] = SimpleUploadedFile("evidence.pdf", PDF)  # the first post read the file to its end
+    response = client.post(section(issued_request, "attachments"), data, follow=True)
+    assert response.status_code == 200 and "evidence.pdf" in response.content.decode()
     attachment = Attachment.objects.get()
     assert attachment.original_name == "evidence.pdf" and len(attachment.sha256) == 64
 
@@ -194,7 +205,7 @@ def test_a_validation_failure_keeps_every_field_and_the_uploaded_file(issued_req
 )
 def test_a_file_whose_content_does_not_match_its_name_is_rejected(issued_request, responder, name, content):
     data = post_data(issued_request, complete_answers(), 0, attachment=SimpleUploadedFile(name, content))
-    response = client_for(responder).post(url("developer:answers", issued_request), data)
+    response = client_for(responder).post(section(issued_request, "attachments"), data)
     assert response.status_code == 400
     assert not Attachment.objects.exists()
 
@@ -202,16 +213,17 @@ def test_a_file_whose_content_does_not_match_its_name_is_rejected(issued_request
 def test_an_oversized_file_is_rejected(issued_request, responder, settings):
     settings.ATTACHMENT_MAX_BYTES = 1024
     data = post_data(issued_request, complete_answers(), 0, attachment=SimpleUploadedFile("big.pdf", PDF + b"0" * 2000))
-    assert client_for(responder).post(url("developer:answers", issued_request), data).status_code == 400
+    assert client_for(responder).post(section(issued_request, "attachments"), data).status_code == 400
     assert not Attachment.objects.exists()
 
 
 def test_files_are_private_to_the_company_and_to_the_ministry_only_once_submitted(
     issued_request, responder, submitter, official
 ):
+    give_complete_draft(issued_request)
     client = client_for(responder)
-    data = post_data(issued_request, complete_answers(), 0, attachment=SimpleUploadedFile("e.pdf", PDF))
-    client.post(url("developer:answers", issued_request), data)
+    data = {"revision": "0", "attachment": SimpleUploadedFile("e.pdf", PDF), "attachment_tier": "public"}
+    client.post(section(issued_request, "attachments"), data)
     attachment = Attachment.objects.get()
     download = client.get(url("developer:attachment", issued_request, attachment.public_id))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
@@ -225,26 +237,30 @@ def test_files_are_private_to_the_company_and_to_the_ministry_only_once_submitte
 
 def test_roles_responder_drafts_submitter_submits_officials_cannot_edit(issued_request, responder, submitter, official):
     give_complete_draft(issued_request)
-    assert client_for(responder).post(url("developer:answers_submit", issued_request)).status_code == 403
+    assert (
+        client_for(responder).post(url("developer:answers_submit", issued_request), {"confirm": "1"}).status_code == 403
+    )
     assert client_for(official).get(url("developer:answers", issued_request)).status_code == 403
     assert client_for(official).post(url("developer:answers", issued_request), {"revision": "1"}).status_code == 403
-    response = client_for(submitter).post(url("developer:answers_submit", issued_request))
+    response = client_for(submitter).post(url("developer:answers_submit", issued_request), {"confirm": "1"})
     assert response.status_code == 302
     assert issued_request.response_versions.count() == 1
 
 
 def test_submitting_an_incomplete_draft_lists_what_is_missing_with_links(issued_request, submitter):
-    response = client_for(submitter).post(url("developer:answers_submit", issued_request))
+    response = client_for(submitter).post(url("developer:answers_submit", issued_request), {"confirm": "1"})
     assert response.status_code == 400
-    assert 'href="#rows-sources"' in response.content.decode()
-    assert 'href="#id_training_data-latest_collection_date"' in response.content.decode()
+    # The review page lists what is missing, each linked to the field on its section's page.
+    page = response.content.decode()
+    assert f'href="{section(issued_request, "sources")}#rows-sources"' in page
+    assert f'href="{section(issued_request, "training_data")}#id_training_data-latest_collection_date"' in page
 
 
 def test_other_companies_get_404_everywhere(issued_request):
     outsider = client_for(member(Role.SUBMITTER))
     for name in ("developer:answers", "developer:answers_export", "developer:compare"):
         assert outsider.get(url(name, issued_request)).status_code == 404
-    assert outsider.post(url("developer:answers_submit", issued_request)).status_code == 404
+    assert outsider.post(url("developer:answers_submit", issued_request), {"confirm": "1"}).status_code == 404
     assert client_for(member(Role.OFFICIAL)).get(url("official:review", issued_request)).status_code == 404
 
 
@@ -282,12 +298,13 @@ def test_the_supervisor_decides_claims_and_the_official_comments_per_answer_in_a
             "clarify-message": "Please clarify.",
             "clarify-deadline": "2099-01-01",
             "comment-sources/0": "Which crawler?",
+            "confirm": "1",
         },
     )
     assert response.status_code == 302
     event = issued_request.events.get(action="request_clarification")
     assert event.data == {"version": 1, "comments": {"sources/0": "Which crawler?"}}
-    page = client_for(submitter).get(url("developer:answers", issued_request)).content.decode()
+    page = client_for(submitter).get(url("developer:answers", issued_request), follow=True).content.decode()
     assert "Which crawler?" in page and "Licence is public" in page
 
 
@@ -341,3 +358,16 @@ def test_both_parties_compare_two_versions_with_changes_highlighted(issued_reque
     for client, name in ((client_for(official), "official:compare"), (client_for(submitter), "developer:compare")):
         page = client.get(url(name, issued_request)).content.decode()
         assert page.count('class="changed"') == 1 and "新しい責任者" in page
+
+
+def test_submit_without_the_review_step_goes_to_the_review_page_and_submits_nothing(issued_request, submitter):
+    give_complete_draft(issued_request)
+    response = client_for(submitter).post(url("developer:answers_submit", issued_request))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("developer:answer_review", args=[issued_request.public_id])
+    assert issued_request.response_versions.count() == 0
+    # Confirmed twice (a double click): one version, and the second post changes nothing.
+    client = client_for(submitter)
+    client.post(url("developer:answers_submit", issued_request), {"confirm": "1"})
+    client.post(url("developer:answers_submit", issued_request), {"confirm": "1"})
+    assert issued_request.response_versions.count() == 1

@@ -9,6 +9,7 @@ anonymous, official, supervisor, responder, submitter, rights holder.
 """
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -107,6 +108,11 @@ def request_kwargs(*, attachment: bool = False, **extra) -> Callable[[World, boo
     return build
 
 
+def record_kwargs(world: World, other: bool) -> dict:
+    objects = world.other if other else world.own
+    return {"public_id": objects["request"].public_id, "record_id": objects["record"].public_id}
+
+
 def reference_kwargs(world: World, other: bool) -> dict:
     return {"reference": (world.other if other else world.own)["request"].reference}
 
@@ -115,7 +121,9 @@ def object_kwargs(kind: str) -> Callable[[World, bool], dict]:
     return lambda world, other: {"public_id": (world.other if other else world.own)[kind].public_id}
 
 
-def concern_kwargs(*, draft: bool = False, evidence: bool = False) -> Callable[[World, bool], dict]:
+def concern_kwargs(
+    *, draft: bool = False, evidence: bool = False, receipt: bool = False
+) -> Callable[[World, bool], dict]:
     """A concern of the world's rights holder filed with its ministry, or another organisation's (and ministry's)."""
 
     def build(world: World, other: bool) -> dict:
@@ -133,6 +141,10 @@ def concern_kwargs(*, draft: bool = False, evidence: bool = False) -> Callable[[
             kwargs["evidence_id"] = file.public_id
         if not draft:
             concern_services.file_concern(concern=concern, by=holder)
+        if receipt:
+            from disclosures.services.records import run_record_job
+
+            run_record_job(concern.record_jobs.get().pk)
         return kwargs
 
     return build
@@ -170,6 +182,11 @@ DEVELOPER = "302 403 403 200 200 403"
 DEVELOPER_OTHER = "302 403 403 404 404 403"
 RIGHTS_HOLDER = "302 403 403 403 403 200"
 RIGHTS_HOLDER_OTHER = "302 403 403 403 403 404"
+# The API answers 401 (with WWW-Authenticate) where a page would send the visitor to sign in.
+API_DEVELOPER = "401 403 403 200 200 403"
+API_DEVELOPER_OTHER = "401 403 403 404 404 403"
+API_MINISTRY = "401 200 200 403 403 403"
+API_MINISTRY_OTHER = "401 404 404 403 403 403"
 
 MATRIX: dict[str, Route] = {
     # Sign-in and account
@@ -206,23 +223,37 @@ MATRIX: dict[str, Route] = {
     "official:attachment": Route(MINISTRY, MINISTRY_OTHER, kwargs=request_kwargs(attachment=True)),
     "official:version": Route(MINISTRY, MINISTRY_OTHER, kwargs=request_kwargs(number=1)),
     "official:compare": Route(MINISTRY, MINISTRY_OTHER, kwargs=request_kwargs()),
+    # An irreversible step without confirm=1 shows its confirmation page (tests/unit/test_confirmations.py).
     "official:request_transition": Route(
-        "302 302 302 403 403 403",
+        "302 200 200 403 403 403",
         MINISTRY_OTHER,
         kwargs=request_kwargs(action="withdraw"),
         method="post",
         data={"withdraw-message": "No longer needed."},
     ),
-    # Two-person rule: the supervisor (not the drafter) approves; the drafting official is refused.
-    # Two-person rule: the service refuses the drafting official (back to the request page, with a message).
-    "approve_publication": Route("302 302 302 403 403 403", MINISTRY_OTHER, kwargs=request_kwargs(), method="post"),
+    # The approval page says what one approval covers; its confirmed post approves (the service refuses the drafter).
+    "approve_publication": Route(MINISTRY, MINISTRY_OTHER, kwargs=request_kwargs()),
+    "official:publication_queue": Route("302 403 200 403 403 403"),
     # Developer side
     "developer:inbox": Route(DEVELOPER),
     "developer:request_detail": Route(DEVELOPER, DEVELOPER_OTHER, kwargs=request_kwargs()),
-    "developer:answers": Route(DEVELOPER, DEVELOPER_OTHER, kwargs=request_kwargs()),
-    # Submitting an incomplete draft shows what is missing; responders may not submit.
+    # The old one-page address opens the workspace's first section.
+    "developer:answers": Route("302 403 403 302 302 403", DEVELOPER_OTHER, kwargs=request_kwargs()),
+    "developer:answer_section": Route(DEVELOPER, DEVELOPER_OTHER, kwargs=request_kwargs(section="sources")),
+    "developer:answer_review": Route(DEVELOPER, DEVELOPER_OTHER, kwargs=request_kwargs()),
+    "developer:answer_sheet_template": Route(
+        DEVELOPER, DEVELOPER_OTHER, kwargs=request_kwargs(section="sources", file_format="xlsx")
+    ),
+    "developer:answer_sheet_export": Route(
+        DEVELOPER, DEVELOPER_OTHER, kwargs=request_kwargs(section="sources", file_format="csv")
+    ),
+    # Without a file the import asks for one (back to the list, with a message).
+    "developer:answer_sheet_import": Route(
+        "302 403 403 302 302 403", DEVELOPER_OTHER, kwargs=request_kwargs(section="sources"), method="post"
+    ),
+    # Without confirm=1 a submit goes back to the review page (the confirmation step); responders may not submit.
     "developer:answers_submit": Route(
-        "302 403 403 403 400 403", DEVELOPER_OTHER, kwargs=request_kwargs(), method="post"
+        "302 403 403 403 302 403", DEVELOPER_OTHER, kwargs=request_kwargs(), method="post"
     ),
     "developer:answers_export": Route(DEVELOPER, DEVELOPER_OTHER, kwargs=request_kwargs()),
     "developer:answers_import": Route(
@@ -252,6 +283,10 @@ MATRIX: dict[str, Route] = {
     # Evidence: to the filer's organisation and to the ministry the concern was filed with.
     "concerns:evidence": Route(
         "302 200 200 403 403 200", "302 404 404 403 403 404", kwargs=concern_kwargs(evidence=True)
+    ),
+    # The signed filing receipt: the same audience as the evidence.
+    "concerns:receipt": Route(
+        "302 200 200 403 403 200", "302 404 404 403 403 404", kwargs=concern_kwargs(receipt=True)
     ),
     # The ministry's triage of the concerns filed with it.
     "concern_triage:queue": Route(MINISTRY),
@@ -296,6 +331,76 @@ MATRIX: dict[str, Route] = {
     "api:public-source-list": Route(PUBLIC),
     "api:schema": Route(PUBLIC),
     "api:docs": Route(PUBLIC),
+    "api:redoc": Route(PUBLIC),
+    # The first addresses of the public API, moved for good under /api/v1/.
+    "api_legacy": Route("308 308 308 308 308 308", kwargs=lambda world, other: {"rest": "public/requests/"}),
+    # API tokens: submitters (read and write) and ministry staff (read only) hold them.
+    "api_tokens": Route("302 200 200 403 200 403"),
+    "api_token_revoke": Route(
+        "302 404 404 403 404 403", kwargs=lambda world, other: {"public_id": uuid.uuid4()}, method="post"
+    ),
+    # The developer API (token or session): the company's own requests; another's do not exist.
+    "api:developer-request-list": Route(API_DEVELOPER),
+    "api:developer-request-detail": Route(API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs()),
+    "api:developer-request-acknowledge": Route(
+        API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs(), method="post"
+    ),
+    # Only submitters decline (as on the pages).
+    "api:developer-request-decline": Route(
+        "401 403 403 403 200 403", API_DEVELOPER_OTHER, kwargs=request_kwargs(), method="post", data={"reasons": "No."}
+    ),
+    # Writes to the draft need If-Match with the draft's ETag (428 without it).
+    "api:developer-request-submit": Route(
+        "401 403 403 428 428 403", API_DEVELOPER_OTHER, kwargs=request_kwargs(), method="post"
+    ),
+    "api:developer-request-draft": Route(API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs()),
+    "api:developer-request-section": Route(
+        "401 403 403 428 428 403", API_DEVELOPER_OTHER, kwargs=request_kwargs(section="sources"), method="put"
+    ),
+    "api:developer-request-row": Route(
+        "401 403 403 428 428 403",
+        API_DEVELOPER_OTHER,
+        kwargs=request_kwargs(section="sources", row_id="0"),
+        method="put",
+    ),
+    # The world's request asks no free question.
+    "api:developer-request-question": Route(
+        "401 403 403 404 404 403", API_DEVELOPER_OTHER, kwargs=request_kwargs(position=1), method="put"
+    ),
+    "api:developer-request-import": Route(
+        "401 403 403 428 428 403", API_DEVELOPER_OTHER, kwargs=request_kwargs(), method="post"
+    ),
+    "api:developer-request-import-eu-summary": Route(
+        "401 403 403 428 428 403", API_DEVELOPER_OTHER, kwargs=request_kwargs(), method="post"
+    ),
+    "api:developer-request-attachments": Route(API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs()),
+    # The world's file was submitted and left the draft: it stays with its version.
+    "api:developer-request-attachment": Route(
+        "401 403 403 404 404 403", API_DEVELOPER_OTHER, kwargs=request_kwargs(attachment=True), method="delete"
+    ),
+    "api:developer-request-attachment-file": Route(
+        API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs(attachment=True)
+    ),
+    "api:developer-request-versions": Route(API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs()),
+    "api:developer-request-version": Route(API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs(number=1)),
+    "api:developer-request-compare": Route(
+        API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs(), data={"a": "1", "b": "1"}
+    ),
+    "api:developer-request-records": Route(API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=request_kwargs()),
+    "api:developer-request-record-file": Route(API_DEVELOPER, API_DEVELOPER_OTHER, kwargs=record_kwargs),
+    # The ministry API: read only, the ministry's own requests.
+    "api:ministry-request-list": Route(API_MINISTRY),
+    "api:ministry-request-detail": Route(API_MINISTRY, API_MINISTRY_OTHER, kwargs=request_kwargs()),
+    "api:ministry-request-versions": Route(API_MINISTRY, API_MINISTRY_OTHER, kwargs=request_kwargs()),
+    "api:ministry-request-version": Route(API_MINISTRY, API_MINISTRY_OTHER, kwargs=request_kwargs(number=1)),
+    "api:ministry-request-compare": Route(
+        API_MINISTRY, API_MINISTRY_OTHER, kwargs=request_kwargs(), data={"a": "1", "b": "1"}
+    ),
+    "api:ministry-request-attachment-file": Route(
+        API_MINISTRY, API_MINISTRY_OTHER, kwargs=request_kwargs(attachment=True)
+    ),
+    "api:ministry-request-records": Route(API_MINISTRY, API_MINISTRY_OTHER, kwargs=request_kwargs()),
+    "api:ministry-request-record-file": Route(API_MINISTRY, API_MINISTRY_OTHER, kwargs=record_kwargs),
     # Operations: probes for everyone (they name checks, nothing secret); the operator page only for staff.
     "healthz": Route(PUBLIC),
     "readyz": Route(PUBLIC),
@@ -403,6 +508,8 @@ MINISTRY_PAGES = [
     and gets(name, "official") == 200
     and gets(name, "anonymous") != 200
     and name not in ("two_factor_setup", "two_factor_verify")
+    # The API cannot send anyone to a page: it answers 403 (tests/unit/test_api_tokens.py).
+    and not name.startswith("api:")
 ]
 # Pages anyone may open: an official without the second factor opens them too, as anyone would
 # (except the home page, where a sign-in lands: it leads on to the second step).

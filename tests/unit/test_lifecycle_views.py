@@ -26,12 +26,10 @@ def draft_form(developer, **overrides):
         "deadline": (today_in_japan() + timedelta(days=30)).isoformat(),
         "questions-TOTAL_FORMS": "3",
         "questions-INITIAL_FORMS": "0",
-        "questions-0-text": "Second question",
-        "questions-0-ORDER": "2",
-        "questions-1-text": "最初の質問",
-        "questions-1-guidance": "具体的に",
-        "questions-1-ORDER": "1",
-        "questions-2-text": "",
+        "questions-0-text": "最初の質問",
+        "questions-0-guidance": "具体的に",
+        "questions-1-text": "",
+        "questions-2-text": "Second question",
     }
     data.update(overrides)
     return data
@@ -96,7 +94,9 @@ def test_issuing_notifies_the_developer_in_their_language_and_fills_their_inbox(
     login(client, official)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("official:request_transition", args=[request.public_id, "issue"]))
+        response = client.post(
+            reverse("official:request_transition", args=[request.public_id, "issue"]), {"confirm": "1"}
+        )
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.state == State.ISSUED
@@ -173,7 +173,7 @@ def test_a_developer_declines_with_reasons_and_both_sides_see_it_on_the_timeline
 
     client.post(
         reverse("developer:request_transition", args=[request.public_id, "decline"]),
-        {"decline-message": "学習データは営業秘密です"},
+        {"decline-message": "学習データは営業秘密です", "confirm": "1"},
     )
     request.refresh_from_db()
     assert request.state == State.DECLINED
@@ -194,6 +194,7 @@ def test_an_official_asks_for_clarification_and_the_developer_resubmits(client, 
         {
             "request_clarification-message": "Name the datasets.",
             "request_clarification-deadline": new_deadline.isoformat(),
+            "confirm": "1",
         },
     )
     request.refresh_from_db()
@@ -203,7 +204,7 @@ def test_an_official_asks_for_clarification_and_the_developer_resubmits(client, 
     page = client.get(reverse("developer:request_detail", args=[request.public_id]))
     assert "Name the datasets." in page.text
     give_complete_draft(request)
-    client.post(reverse("developer:request_transition", args=[request.public_id, "resubmit"]))
+    client.post(reverse("developer:request_transition", args=[request.public_id, "resubmit"]), {"confirm": "1"})
     request.refresh_from_db()
     assert request.state == State.SUBMITTED
     assert AuditEvent.objects.filter(request=request, action="resubmit").exists()

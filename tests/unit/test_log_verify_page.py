@@ -20,7 +20,7 @@ def test_a_genuinely_signed_file_changed_afterwards_is_called_changed_not_untrus
     page = response.content.decode()
     assert not result.valid and not result.intact and result.portal_certificate
     assert "not a key the portal trusts" not in page
-    assert "changed after it was signed by the portal&#x27;s records key" in page
+    assert "This file was changed after the portal signed it" in page
     assert "The signing certificate is not the portal" not in page
 
 

@@ -65,7 +65,7 @@ def test_a_task_logs_one_line_with_the_request_id_of_the_request_that_scheduled_
     # A real commit inside the request, so its on-commit tasks run while the request is being served.
     give_complete_draft(issued_request)
     login(client, submitter)
-    response = client.post(reverse("developer:answers_submit", args=[issued_request.public_id]))
+    response = client.post(reverse("developer:answers_submit", args=[issued_request.public_id]), {"confirm": "1"})
     assert response.status_code == 302
     request_id = response["X-Request-ID"]
     tasks = [line for line in log_lines() if line["event"] == "task"]
@@ -106,8 +106,13 @@ def test_no_secret_or_confidential_answer_reaches_the_logs(
     _planted_world(issued_request)
     login(client, submitter)
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(reverse("developer:answers_submit", args=[issued_request.public_id])).status_code == 302
-    assert client.get(reverse("developer:answers", args=[issued_request.public_id])).status_code == 200
+        assert (
+            client.post(
+                reverse("developer:answers_submit", args=[issued_request.public_id]), {"confirm": "1"}
+            ).status_code
+            == 302
+        )
+    assert client.get(reverse("developer:answers", args=[issued_request.public_id]), follow=True).status_code == 200
     client.get(reverse("developer:answers", args=[issued_request.public_id]) + f"?q={CONFIDENTIAL}")
     login(client, official)
     assert client.get(reverse("official:request_detail", args=[issued_request.public_id])).status_code == 200

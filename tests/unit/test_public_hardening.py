@@ -259,7 +259,7 @@ def test_every_public_api_response_agrees_with_the_schema(client, db):
     components = _openapi_to_json_schema(schema["components"])
     checked = []
     for path, operations in schema["paths"].items():
-        if not path.startswith("/api/public/"):
+        if not path.startswith("/api/v1/public/"):
             continue
         declared = operations["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         validator = Draft202012Validator({"components": components, **_openapi_to_json_schema(declared)})

@@ -97,13 +97,13 @@ def test_company_pages_and_source_search_run_a_constant_number_of_queries(client
 
     slug = DisclosureRequest.objects.first().developer.slug
     clear_page_cache()
-    with django_assert_num_queries(2):  # developers, then the figures of every request
+    with django_assert_num_queries(5):  # developers, then four kinds of summary rows
         assert client.get(reverse("public:companies")).status_code == 200
-    with django_assert_num_queries(5):  # the company, its figures, its page of requests and their count
+    with django_assert_num_queries(7):  # the company, its summary rows, its page of requests and their count
         assert client.get(reverse("public:company_detail", args=[slug])).status_code == 200
     with django_assert_num_queries(2):  # the page of sources and their count
         assert client.get(reverse("public:sources"), {"q": "anime"}).status_code == 200
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(6):  # four kinds of summary rows, two of the concerns' public counts
         assert client.get(reverse("public:statistics")).status_code == 200
 
 
@@ -148,4 +148,5 @@ def test_statistics_page_draws_accessible_svg_charts_with_their_data_in_tables(c
 
     assert body.count('role="img"') == 4
     assert "<title id=" in body and "<desc id=" in body
-    assert body.count("<table") == 4
+    # The four charts' data tables, and the two of the rights holders' concern figures.
+    assert body.count("<table") == 4 + 2

@@ -95,7 +95,10 @@ def test_supervisors_see_an_approve_button_on_the_official_page_and_can_use_it(
     approve_url = reverse("approve_publication", args=[issued_request.public_id])
     assert approve_url in page.content.decode()
 
-    response = client.post(approve_url)
+    confirmation = client.post(approve_url)  # the first post shows what the approval covers
+    assert confirmation.status_code == 200
+    assert not Publication.objects.filter(request=issued_request).exists()
+    response = client.post(approve_url, {"confirm": "1"})
 
     assert response.status_code == 302
     assert Publication.objects.filter(request=issued_request, approved_by=supervisor).exists()

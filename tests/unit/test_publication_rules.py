@@ -214,7 +214,8 @@ def test_the_approval_page_lists_the_letter_each_waiting_version_and_its_records
     for record in scope.records:
         assert record.title in page
 
-    client.post(reverse("approve_publication", args=[issued_request.public_id]), {"through_version": "1"})
+    approve_url = reverse("approve_publication", args=[issued_request.public_id])
+    client.post(approve_url, {"through_version": "1", "confirm": "1"})
 
     page = client.get(url).content.decode()
     assert 'name="through_version"' not in page

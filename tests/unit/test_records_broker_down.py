@@ -48,7 +48,7 @@ def test_a_submission_while_the_broker_is_down_is_saved_and_the_submitter_is_tol
     login(client, submitter)
     render, notify = broker_down()
     with render as render_delay, notify:
-        response = client.post(reverse("developer:answers_submit", args=[issued_request.public_id]))
+        response = client.post(reverse("developer:answers_submit", args=[issued_request.public_id]), {"confirm": "1"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("developer:request_detail", args=[issued_request.public_id])

@@ -3,8 +3,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from concerns.models import Concern, State
 from disclosures.models import AuditEvent, RecordJob
-from disclosures.services.records import RECORD_KINDS, run_record_job, schedule_records
+from disclosures.services.records import RECORD_KINDS, run_record_job, schedule_concern_record, schedule_records
 
 
 class Command(BaseCommand):
@@ -23,6 +24,10 @@ class Command(BaseCommand):
         for event in events.iterator():
             with transaction.atomic():
                 created += sum(1 for job in schedule_records(event=event) if job.status == RecordJob.Status.PENDING)
+        # Concerns filed before filing receipts existed get theirs.
+        for concern in Concern.objects.exclude(state=State.DRAFT).filter(record_jobs__isnull=True).iterator():
+            with transaction.atomic():
+                created += schedule_concern_record(concern=concern).status == RecordJob.Status.PENDING
         self.stdout.write(f"{created} pending job(s) scheduled.")
         if now:
             for job_id in RecordJob.objects.filter(status=RecordJob.Status.PENDING).values_list("pk", flat=True):

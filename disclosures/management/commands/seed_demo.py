@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from disclosures.deadlines import add_working_days, today_in_japan
 from disclosures.demo import demo_answers
-from disclosures.models import DisclosureRequest, Section
+from disclosures.models import DisclosureRequest, LogEntry, Record, Section
 from disclosures.services import requests as services
 from disclosures.services.publication import approve_publication
 from disclosures.services.requests import QuestionInput, RequestDraft
 from disclosures.services.responses import draft_for, save_draft
 from disclosures.states import EscalationAction
 from portal.accounts.models import Membership, Organisation, Role, User
+from portal.accounts.twofactor import TWO_FACTOR_ROLES
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -187,18 +188,40 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run in production.")
+        self.stdout.write("Demo data:")
         organisations = self._organisations()
+        self.stdout.write(f"  organisations: {len(organisations)}")
         users = self._users(organisations)
+        self.stdout.write(f"  accounts: {len(users)}")
         ministry = organisations["ministry-culture-tech"]
         if DisclosureRequest.objects.filter(ministry=ministry).exists():
-            self.stdout.write("Demo requests already exist; nothing new was created.")
+            self.stdout.write("  demo requests already exist; nothing new was created.")
         else:
+            self.stdout.write(
+                f"  requests: {len(SCENARIOS)}, each with its history, signed records and log entries "
+                "(about a minute in all)"
+            )
             # The demo history would otherwise send dozens of notification emails to fictional people.
             with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
                 self._requests(organisations, users)
+            self.stdout.write(
+                f"  done: {Record.objects.count()} signed records, {LogEntry.objects.count()} log entries"
+            )
+        self._accounts(organisations)
+
+    def _accounts(self, organisations: dict[str, Organisation]) -> None:
+        """The accounts, last and plainly, with how the privileged ones get past the second factor."""
+        self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for username, slug, role, *_rest in USERS:
-            self.stdout.write(f"  {username:<22} {Role(role).label:<14} {organisations[slug].name_en}")
+            marker = "  (authenticator)" if role in TWO_FACTOR_ROLES else ""
+            self.stdout.write(f"  {username:<22} {Role(role).label:<14} {organisations[slug].name_en}{marker}")
+        self.stdout.write(
+            "Accounts marked (authenticator) must enrol an authenticator app on first sign-in (scan the QR code).\n"
+            "Without a phone, in development only: sign in, then run\n"
+            "  .venv/bin/python manage.py demo_totp <account>\n"
+            "and type the code it prints (on the enrolment page and at every later sign-in)."
+        )
 
     def _organisations(self) -> dict[str, Organisation]:
         result = {}
@@ -229,7 +252,14 @@ class Command(BaseCommand):
 
     def _requests(self, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
         now = timezone.localtime()
-        for (slug, model, version, steps), days_ago in zip(SCENARIOS, DRAFTED_DAYS_AGO, strict=True):
+        for number, ((slug, model, version, steps), days_ago) in enumerate(
+            zip(SCENARIOS, DRAFTED_DAYS_AGO, strict=True), start=1
+        ):
+            self.stdout.write(
+                f"  [{number:>2}/{len(SCENARIOS)}] {model} {version} ({organisations[slug].name_en}): "
+                + (", ".join(step for _offset, step in steps) or "draft")
+            )
+            self.stdout.flush()
             drafted = timezone.make_aware(
                 datetime.combine(now.date() - timedelta(days=days_ago), time(10, 0)), timezone.get_current_timezone()
             )

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from disclosures.models.audit import event_label
 from disclosures.selectors.audit import AuditFilter, audit_actions_for, audit_trail_for
 from portal.accounts.decorators import role_required
 from portal.accounts.models import Role
@@ -17,7 +18,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All")), *((a, a) for a in actions)]
+        self.fields["action"].choices = [("", _("All")), *((a, event_label(a)) for a in actions)]
 
 
 @role_required(Role.SUPERVISOR)

@@ -17,6 +17,7 @@ from disclosures.services.audit import record_read
 from disclosures.services.errors import InvalidTransition
 from disclosures.services.requests import request_clarification
 from disclosures.states import MINISTRY, Action
+from disclosures.views.transitions import already_done, is_confirmed, render_confirmation
 from portal.accounts.decorators import role_required
 from portal.accounts.net import client_ip
 
@@ -109,6 +110,17 @@ def clarify(request, public_id):
         for key, value in request.POST.items()
         if key.startswith("comment-") and key[len("comment-") :] in paths and value.strip()
     }
+    if not is_confirmed(request):
+        return render_confirmation(
+            request,
+            disclosure=disclosure,
+            action=Action.REQUEST_CLARIFICATION,
+            form=form,
+            action_url=request.path,
+            back_url=reverse("official:review", args=[disclosure.public_id]) + f"?version={version.number}",
+            extra_fields=[("version", str(version.number))]
+            + [(f"comment-{path}", text) for path, text in comments.items()],
+        )
     try:
         request_clarification(
             request=disclosure,
@@ -119,6 +131,9 @@ def clarify(request, public_id):
             data={"version": version.number, "comments": comments},
         )
     except (ValidationError, InvalidTransition) as error:
+        if isinstance(error, InvalidTransition) and already_done(disclosure, Action.REQUEST_CLARIFICATION):
+            messages.info(request, _("This was already done; nothing was done a second time."))
+            return redirect("official:request_detail", public_id=disclosure.public_id)
         for text in error.messages if isinstance(error, ValidationError) else [str(error)]:
             messages.error(request, text)
         return review(request, public_id=public_id, clarification_form=form, status=400)

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from disclosures.views import versions
-from disclosures.views.official import audit, requests, review
+from disclosures.views.official import audit, publication, requests, review
 
 app_name = "official"
 urlpatterns = [
     path("", requests.dashboard, name="dashboard"),
     path("audit/", audit.audit_trail, name="audit"),
+    path("publication/", publication.queue, name="publication_queue"),
     path("requests/new/", requests.request_create, name="request_create"),
     path("requests/<uuid:public_id>/", requests.request_detail, name="request_detail"),
     path("requests/<uuid:public_id>/edit/", requests.request_edit, name="request_edit"),

@@ -4,14 +4,17 @@ Full tiles and full entry bundles never change, so they are cached for ever; the
 """
 
 import base64
+from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from disclosures.models import LogEntry
+from disclosures.models import LogCheckpoint, LogEntry, RecordKind
 from disclosures.records import merkle, note
 from disclosures.selectors import log as selectors
+from disclosures.selectors.public import public_base
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 CHECKPOINT_CACHE = "public, max-age=5"
@@ -34,10 +37,51 @@ def _parse(index: str, width: str | None) -> tuple[int, int | None]:
     return number, int(width) if width else None
 
 
+RECENT_ENTRIES = 20
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """A log entry as the readable page lists it: what was logged, when, and where its record is shown."""
+
+    entry: LogEntry
+    kind: str
+    # The public request page that lists the record; "" for a concern's receipt, which is confidential.
+    request_url: str
+
+
+def recent_entries(checkpoint: LogCheckpoint | None) -> list[EntryRow]:
+    """The newest entries the latest checkpoint covers, newest first (two queries)."""
+    if checkpoint is None:
+        return []
+    entries = list(
+        LogEntry.objects.filter(index__lt=checkpoint.tree_size)
+        .select_related("record")
+        .only("index", "kind", "reference", "logged_at", "record_sha256", "record__request_id")
+        .order_by("-index")[:RECENT_ENTRIES]
+    )
+    request_ids = {e.record.request_id for e in entries if e.record.request_id}
+    public_ids = set(public_base().filter(pk__in=request_ids).values_list("pk", flat=True))
+    return [
+        EntryRow(
+            entry=e,
+            kind=str(RecordKind(e.kind).label) if e.kind in RecordKind.values else e.kind,
+            request_url=(
+                reverse("public:request_detail", args=[e.reference]) + "#records"
+                if e.record.request_id in public_ids
+                else ""
+            ),
+        )
+        for e in entries
+    ]
+
+
 @require_GET
 def key(request):
+    """The log as a person reads it (size, time, recent entries) above its key and machine formats."""
     checkpoint = selectors.latest_checkpoint()
     context = {
+        "entries": recent_entries(checkpoint),
         "verifier": note.log_verifier(),
         "checkpoint": checkpoint,
         "checkpoint_text": selectors.checkpoint_text(checkpoint) if checkpoint else "",

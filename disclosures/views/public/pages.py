@@ -2,8 +2,10 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from concerns.selectors import public_concern_counts, public_concerns_for
 from disclosures.filters import PublicRequestFilter
 from disclosures.selectors import public as selectors
 from disclosures.views.public import charts
@@ -12,6 +14,21 @@ from disclosures.views.public.cache import render_public
 from portal.throttling import throttled
 
 PAGE_SIZE = 50
+# Counting every match of a common word ("講談社" is in one source of five) costs seconds at a million
+# sources; counting up to this many costs what one page costs. The CSV and the API list them all.
+MAX_COUNTED_SOURCES = 1000
+
+
+class CappedPaginator(Paginator):
+    """Pages over at most `MAX_COUNTED_SOURCES` rows; `capped` says there are more."""
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: MAX_COUNTED_SOURCES + 1].count()
+        self.capped = counted > MAX_COUNTED_SOURCES
+        return min(counted, MAX_COUNTED_SOURCES)
+
+
 INDEX_PARAMETERS = (*PublicRequestFilter.base_filters, "page")
 
 
@@ -63,6 +80,7 @@ def request_detail(request, reference):
             "earlier": list(reversed(earlier)),
             "records": selectors.public_records(disclosure),
             "days_open": selectors.days(disclosure.open_for),
+            "public_concerns": public_concerns_for(disclosure),
         }
 
     return render_public(request, "public/request_detail.html", build)
@@ -98,7 +116,7 @@ def source_search(request):
     def build():
         text = request.GET.get("q", "").strip()[:200]
         rows = selectors.search_sources(text)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if text else None
+        page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if text else None
         return {"title": _("Was my work used?"), "q": text, "page": page}
 
     return render_public(request, "public/source_search.html", build, params=("q", "page"))
@@ -113,6 +131,7 @@ def statistics(request):
             "stats": figures,
             "charts": charts.statistics_charts(figures),
             "month_rows": charts.month_rows(figures),
+            "concern_counts": public_concern_counts(),
         }
 
     return render_public(request, "public/statistics.html", build)
