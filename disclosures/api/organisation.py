@@ -33,6 +33,7 @@ from disclosures.selectors import answers as answer_selectors
 from disclosures.selectors.records import record_for_download
 from disclosures.selectors.requests import get_request_for, requests_visible_to
 from disclosures.services.audit import record_event, record_read
+from disclosures.views.versions import serve_attachment
 from portal.accounts.net import client_ip
 from portal.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -182,18 +183,7 @@ class OrganisationRequestViewSet(viewsets.GenericViewSet):
         """A file: the developer's own, or for the ministry one that was submitted."""
         disclosure = self.disclosure()
         attachment = answer_selectors.get_attachment_for(request.user, disclosure, attachment_id)
-        record_read(
-            http_request=request,
-            disclosure=disclosure,
-            what="attachment",
-            data={"attachment": str(attachment.public_id), "tier": attachment.tier},
-        )
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return serve_attachment(request, disclosure, attachment)
 
     @extend_schema(responses={200: s.RecordSerializer(many=True), **problems(*READ_ERRORS)})
     @action(detail=True, methods=["get"], url_path="records", url_name="records")

@@ -101,7 +101,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="disclosurerequest",
-            index=models.Index(fields=["issued_at", "reference"], name="request_index_issued"),
+            index=models.Index(
+                condition=models.Q(("issued_at__isnull", False), models.Q(("state", "draft"), _negated=True)),
+                fields=["issued_at", "reference"],
+                name="request_index_issued",
+            ),
         ),
         migrations.AddIndex(
             model_name="disclosurerequest",

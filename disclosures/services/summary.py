@@ -7,6 +7,10 @@ upsert per counter that changed. The row lock taken by the transition serialises
 request; counters of one developer are incremented atomically by the database, so concurrent
 transitions of different requests never lose a count. `rebuild_figures()` recomputes everything
 from the requests in a few set-based queries (after a bulk load, or to repair).
+
+The same call writes the request's stored index columns (`index_*` on `DisclosureRequest`: deadline set
+at issue, first submission, decline, end, the English names it sorts by, the days-open rank), computed
+from the audit events by `selectors.public.computed_index_values()`; `public()` reads them.
 """
 
 from dataclasses import dataclass

@@ -76,8 +76,13 @@ def attachment_download(request, public_id, attachment_id):
     _party(request)
     disclosure = get_request_for(request.user, public_id)
     attachment = selectors.get_attachment_for(request.user, disclosure, attachment_id)
+    return serve_attachment(request, disclosure, attachment)
+
+
+def serve_attachment(http_request, disclosure, attachment) -> FileResponse:
+    """The file, with the read audited: for the browser and the API alike, after their permission checks."""
     record_read(
-        http_request=request,
+        http_request=http_request,
         disclosure=disclosure,
         what="attachment",
         data={"attachment": str(attachment.public_id), "tier": attachment.tier},

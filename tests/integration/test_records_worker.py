@@ -198,7 +198,7 @@ def test_a_submission_made_while_the_broker_is_down_is_kept_and_its_records_appe
     login(client, submitter)
     assert not broker.answers()
 
-    response = client.post(reverse("developer:answers_submit", args=[request.public_id]))
+    response = client.post(reverse("developer:answers_submit", args=[request.public_id]), {"confirm": "1"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("developer:request_detail", args=[request.public_id])

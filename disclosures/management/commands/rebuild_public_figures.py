@@ -1,4 +1,5 @@
-"""Recompute the summary rows of the public figures and write missing search keys of declared sources.
+"""Recompute the summary rows of the public figures and the stored index columns of the requests (what
+the public index sorts and filters on), and write missing search keys of declared sources.
 
 New data is maintained as it is written (`services.summary`, `declare_sources`); run this once after
 upgrading a database that already held requests, or to repair the figures.
@@ -14,11 +15,14 @@ BATCH = 2000
 
 
 class Command(BaseCommand):
-    help = "Recompute the public figures' summary rows and index declared sources that have no search keys."
+    help = (
+        "Recompute the public figures' summary rows and the requests' index columns, and index declared "
+        "sources that have no search keys."
+    )
 
     def handle(self, *args, **options):
         counted = rebuild_figures()
-        self.stdout.write(f"Counted {counted} issued requests.")
+        self.stdout.write(f"Counted {counted} issued requests and rewrote their index columns.")
         missing = (
             DeclaredSource.objects.filter(search__isnull=True)
             .select_related("version__request__developer")

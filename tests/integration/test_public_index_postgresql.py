@@ -1,0 +1,69 @@
+"""Issue 12 on PostgreSQL: the public index's sorts and its page count read the stored index columns
+through their indexes, not the whole table."""
+
+import pytest
+from django.db import connection
+
+from disclosures.filters import PublicRequestFilter
+from disclosures.selectors.public import public, public_base
+from disclosures.states import State
+from tests.factories import DeveloperFactory
+from tests.public_data import clear_page_cache, declined, issued
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    clear_page_cache()
+
+
+def _plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _page(sort: str):
+    return PublicRequestFilter({"sort": sort}, queryset=public()).qs[:50]
+
+
+@pytest.fixture
+def requests():
+    developer = DeveloperFactory(name_en="Kumo AI K.K.")
+    refused = issued(developer=developer, days_ago=40, state=State.DECLINED, reference="R-REFUSED")
+    declined(refused, after_days=5, reasons="Trade secret.")
+    issued(developer=DeveloperFactory(name_en="Alpha AI"), days_ago=10, reference="R-OPEN")
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ("days_open", "request_index_days_open"),
+        ("-days_open", "request_index_days_open"),
+        ("developer", "request_index_developer"),
+        ("-ministry", "request_index_ministry"),
+        ("state", "request_index_state"),
+        ("-issued", "request_index_issued"),
+    ],
+)
+def test_each_sort_of_the_index_reads_its_index_in_order(requests, sort, index):
+    assert connection.vendor == "postgresql"
+    plan = _plan(_page(sort))
+    assert index in plan and "Sort  " not in plan.split(index)[0], plan
+
+
+def test_days_open_on_postgresql_orders_ended_by_duration_then_open_by_issue(requests):
+    assert [r.reference for r in _page("days_open")] == ["R-REFUSED", "R-OPEN"]
+    assert [r.reference for r in _page("-days_open")] == ["R-OPEN", "R-REFUSED"]
+
+
+def test_the_page_count_is_an_index_only_scan_of_the_public_requests(requests):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = public_base().values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN SELECT count(*) FROM ({sql}) AS rows", params)  # noqa: S608
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "request_index_issued" in plan, plan
