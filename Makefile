@@ -61,7 +61,9 @@ test-integration: messages
 schema: venv
 	$(PY) manage.py spectacular --lang en --validate --fail-on-warn --file docs/openapi.yaml
 
+# axe-core comes from the npm registry, pinned by package-lock.json.
 test-e2e: messages
+	npm ci --no-audit --no-fund --silent
 	$(PY) -m pytest -q -m e2e
 
 bench: migrate

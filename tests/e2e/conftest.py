@@ -110,16 +110,28 @@ def axe_report(violations: list[dict], url: str) -> str:
     return "\n".join(lines)
 
 
+# axe-core from the npm registry (package.json, package-lock.json; `make test-e2e` runs `npm ci`).
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _inject_axe(page) -> None:
+    """Put axe-core into the page, once per document."""
+    if page.evaluate("() => typeof window.axe === 'object'"):
+        return
+    if not AXE_SCRIPT.is_file():
+        raise RuntimeError(f"{AXE_SCRIPT} is missing: run `npm ci --no-audit --no-fund` (make test-e2e does).")
+    # Playwright evaluates through the DevTools protocol, which the page's CSP does not govern; a <script> tag
+    # (page.add_script_tag) would be refused by the portal's script-src, as it should be.
+    page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+
+
 def run_axe(page, *, ignore: tuple[str, ...] = ()) -> list[dict]:
     """Run axe-core on the page as it is now; return the serious and critical violations not ignored."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    # Playwright's evaluate runs through the DevTools protocol, so the page's CSP does not block the
-    # injected script (only strings evaluated by the page itself would be).
-    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    _inject_axe(page)
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [
         violation
-        for violation in results.response["violations"]
+        for violation in results["violations"]
         if violation["impact"] in AXE_FAILING_IMPACTS and violation["id"] not in ignore
     ]
 

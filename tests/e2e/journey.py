@@ -34,14 +34,18 @@ def two_factor_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 
 
-def sign_in(page, user, *, device: TOTPDevice | None = None, language: str | None = None) -> None:
+def sign_in(
+    page, user, *, device: TOTPDevice | None = None, language: str | None = None, on_login_page: bool = False
+) -> None:
     """Sign in through the login form (and the code form with `device`), by the labels the page shows.
 
-    The portal then speaks the user's `preferred_language`, whatever the browser asks for.
+    The portal then speaks the user's `preferred_language`, whatever the browser asks for. With
+    `on_login_page` the page already shows the login form (the portal sent the user there, with a `next`).
 
-    A TOTP code is accepted once: sign the same user in again only in a later 30-second step.
+    A TOTP code is accepted once: sign the same user in again in a later 30-second step, or with another device.
     """
-    page.goto("/accounts/login/")
+    if not on_login_page:
+        page.goto("/accounts/login/")
     language = language or page.locator("html").get_attribute("lang")
     # Django's own labels: the model's field names, capitalised.
     page.get_by_label(capfirst(t("username", language))).fill(user.username)

@@ -1,16 +1,18 @@
 """A developer acknowledges a request and answers it section by section: source rows (one claimed a trade
-secret), a filter, takedown, a free question and an attachment; then reviews and submits."""
+secret), a filter, takedown, a free question and an attachment; the session expires mid-form and signing in
+again brings the input back; then the submitter reviews and submits."""
 
 import re
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from disclosures.models import Section
 from disclosures.models.response import Tier
 from disclosures.states import State
 from portal.accounts.models import Role
-from tests.e2e.journey import act, exactly, fact, follow, look, sign_in, t, two_factor_device
+from tests.e2e.journey import act, exactly, fact, flash, follow, look, shot, sign_in, t, two_factor_device
 from tests.e2e.worlds import World, off_the_event_loop
 from tests.factories import member
 
@@ -66,17 +68,46 @@ def test_a_developer_answers_every_section_claims_a_secret_attaches_a_file_and_s
     first.get_by_label(t("Consent basis")).select_option("opt_out_honoured")
     if page.locator("fieldset.row").count() < 2:
         page.get_by_role("button", name=t("Add a row")).first.click()
+    # The autosave indicator says when what was typed was saved.
+    with page.expect_response(is_autosave, timeout=20_000):
+        page.locator("#answer-form").dispatch_event("change")
+    status = page.locator("#save-status")
+    expect(status).to_contain_text(re.compile("最終保存|Last saved"))
+    shot(page, "answer-03a-autosaved")
+
+    # The session expires while the second row is typed: the autosave is refused, the portal keeps what was
+    # typed, and signing in again (from the link the indicator shows) brings it back into the form.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
     second = page.locator("fieldset.row").nth(1)
-    second.get_by_label(t("Name of the dataset or source")).fill("スタジオ資料")
-    second.get_by_label(t("Kind of source")).select_option("licensed")
-    second.get_by_label(t("Modality"), exact=False).first.select_option("video")
-    second.get_by_label(t("Consent basis")).select_option("opt_in_licence")
+    with page.expect_response(lambda response: is_autosave(response) and response.status == 401, timeout=20_000):
+        second.get_by_label(t("Name of the dataset or source")).fill("スタジオ資料")
+        second.get_by_label(t("Kind of source")).select_option("licensed")
+        second.get_by_label(t("Modality"), exact=False).first.select_option("video")
+        second.get_by_label(t("Consent basis")).select_option("opt_in_licence")
+        page.locator("#answer-form").dispatch_event("change")
+    expect(status).to_contain_text(re.compile("セッションが切れました|Your session expired"))
+    shot(page, "answer-03b-session-expired")
+    axe_check(page)
+    follow(page, status.get_by_role("link"))
+    assert "/accounts/login/" in page.url
+    sign_in(page, world.submitter, device=two_factor_device(world.submitter), on_login_page=True)
+    assert "/answers/" in page.url and "restore=" in page.url, page.url
+    assert t("Your unsaved input was restored after signing in. Save to keep it.") in flash(page)
+    second = page.locator("fieldset.row").nth(1)
+    expect(second.get_by_label(t("Name of the dataset or source"))).to_have_value("スタジオ資料")
+    expect(second.get_by_label(t("Kind of source"))).to_have_value("licensed")
+    expect(page.locator("fieldset.row").nth(0).get_by_label(t("Name of the dataset or source"))).to_have_value(
+        "アニメ原画アーカイブ2024"
+    )
+    look(page, axe_check, "answer-03c-input-restored")
+    # Rows with a name are shown folded: open the second one to finish it.
+    page.locator("details.row-details summary", has_text="スタジオ資料").click()
     second.get_by_label(t("Licence grantor")).fill("スタジオ例")
     second.get_by_label(t("Licence scope")).fill("学習のみ")
     second.get_by_label(t("Licence start")).fill("2024-01-01")
     second.get_by_label(t("Confidentiality"), exact=True).select_option(Tier.TRADE_SECRET.value)
     second.get_by_label(t("Reason for confidentiality")).fill(SECRET_REASON)
-    save_and_next(page, axe_check, "answer-03-sources")
+    save_and_next(page, axe_check, "answer-03d-sources")
 
     # One output filter.
     row = page.locator("fieldset.row").nth(0)
