@@ -14,6 +14,7 @@
     var timer = null;
     var dirty = false;
     var stopped = false;
+    var inFlight = null;
 
     function say(text) { if (status) { status.textContent = text; } }
 
@@ -24,7 +25,7 @@
       var data = new FormData(form);
       skip.forEach(function (name) { data.delete(name); });
       say(t("保存しています…", "Saving…"));
-      fetch(form.dataset.autosaveUrl, {
+      inFlight = fetch(form.dataset.autosaveUrl, {
         method: "POST", body: data, credentials: "same-origin", headers: { "X-Autosave": "1" }
       }).then(function (response) {
         var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
@@ -63,7 +64,7 @@
       }).catch(function () {
         dirty = true;
         say(t("未保存: 接続できません。", "Not saved: no connection."));
-      });
+      }).then(function () { inFlight = null; });
     }
 
     function changed(event) {
@@ -74,7 +75,18 @@
     }
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
-    form.addEventListener("submit", function () { stopped = true; });
+    form.addEventListener("submit", function (event) {
+      if (inFlight) {
+        // Post once the autosave has answered, with the revision and row ids it returned: posting now would
+        // carry the old revision, and the user would be told that "someone else" (their own autosave) saved.
+        event.preventDefault();
+        var submitter = event.submitter;
+        inFlight.then(function () { form.requestSubmit(submitter || undefined); });
+        return;
+      }
+      stopped = true;
+      if (timer) { clearTimeout(timer); }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (dirty && !stopped) { event.preventDefault(); }
     });
