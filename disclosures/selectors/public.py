@@ -495,6 +495,7 @@ COMPANY_SORTS = {
     "declined": lambda f: f.declined,
     "not_yet_due": lambda f: f.not_yet_due,
     "no_answer": lambda f: f.no_answer,
+    "withdrawn": lambda f: f.withdrawn,
     "unanswered": lambda f: f.unanswered,
     "median": lambda f: (f.median_days_to_answer is None, f.median_days_to_answer or 0),
 }

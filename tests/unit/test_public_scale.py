@@ -1,6 +1,7 @@
 """Issue 12 on SQLite: summary rows behind the figures, Japanese-aware source search, keyset pages."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -102,6 +103,30 @@ def test_transitions_keep_the_summary_rows_equal_to_a_rebuild(db):
 
     assert maintained == tallies_snapshot()
     assert (figures.received, figures.declined, figures.withdrawn, figures.not_yet_due) == (3, 1, 1, 1)
+
+
+def test_the_company_list_row_adds_up_to_the_requests_received_withdrawn_included(client, db):
+    developer = DeveloperFactory(slug="tsubasa")
+    official = member(Role.OFFICIAL)
+    drafts = [
+        DisclosureRequestFactory(state=State.DRAFT, ministry=official.organisation, developer=developer, issued_at=None)
+        for _ in range(2)
+    ]
+    for draft in drafts:
+        draft.deadline = today_in_japan() + timedelta(days=20)
+        draft.save()
+        request_services.issue_request(request=draft, by=official)
+    request_services.withdraw_request(request=drafts[1], by=official, reasons="Sent in error.")
+
+    page = client.get(reverse("public:companies"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Withdrawn by the ministry" in page
+    row = re.search(r'href="/companies/tsubasa/">.*?</th>(.*?)</tr>', page, re.S).group(1)
+    received, on_time, late, refused, not_yet_due, no_answer, withdrawn = map(
+        int, re.findall(r"<td>(\d+)</td>", row)[:7]
+    )
+    assert (received, not_yet_due, withdrawn) == (2, 1, 1)
+    assert received == on_time + late + refused + not_yet_due + no_answer + withdrawn
 
 
 # -- "Was my work used?": one Japanese-aware matching ----------------------------------------------------
