@@ -251,7 +251,7 @@ def decline_reasons(request: DisclosureRequest) -> list[str]:
 # ---------------------------------------------------------------- answers (issue 4) and records (issue 5)
 
 
-def _submitted_versions(request: DisclosureRequest) -> list[ResponseVersion]:
+def submitted_versions(request: DisclosureRequest) -> list[ResponseVersion]:
     """Every submitted version, oldest first, with `approved` (its publication approval or None)."""
     return list(
         ResponseVersion.objects.filter(request=request)
@@ -260,17 +260,20 @@ def _submitted_versions(request: DisclosureRequest) -> list[ResponseVersion]:
     )
 
 
-def public_versions(request: DisclosureRequest) -> list[tuple[ResponseVersion, dict]]:
+def public_versions(
+    request: DisclosureRequest, versions: list[ResponseVersion] | None = None
+) -> list[tuple[ResponseVersion, dict]]:
     """The approved versions of a published request with their public answers, oldest first.
 
     Every submitted version's claims count, approved or not: a claim made in a version still waiting
-    for approval already withholds the same answer in the versions before it.
+    for approval already withholds the same answer in the versions before it. `versions`: the request's
+    `submitted_versions()`, when the caller has read them already.
     """
     if not is_published(request):
         return []
     from disclosures.selectors.answers import public_answers
 
-    versions = _submitted_versions(request)
+    versions = submitted_versions(request) if versions is None else versions
     return [(version, public_answers(version, versions)) for version in versions if version.approved is not None]
 
 
@@ -317,7 +320,7 @@ def public_records(request: DisclosureRequest) -> list:
     )
     if not is_published(request):
         return [r for r in records if r.kind == RecordKind.DECISION]
-    versions = _submitted_versions(request)
+    versions = submitted_versions(request)
     return [r for r in records if r.kind != RecordKind.SUBMISSION or _submission_record_shown(r, versions)]
 
 
@@ -357,7 +360,7 @@ def publication_scope(request: DisclosureRequest) -> PublicationScope:
     from disclosures.selectors.answers import public_answers
 
     letter = not Publication.objects.filter(request=request).exists()
-    versions = _submitted_versions(request)
+    versions = submitted_versions(request)
     waiting = [(v, public_answers(v, versions)) for v in versions if v.approved is None]
     numbers = {v.number for v, _answers in waiting}
     records = (

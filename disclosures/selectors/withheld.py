@@ -65,23 +65,35 @@ def withheld_answers(
     if versions is None:
         versions = ResponseVersion.objects.filter(request_id=version.request_id).only("pk", "number", "answers")
     versions = list(versions)
-    withheld = public_answers(version, versions)["withheld"]
-    if not withheld:
-        return []
+    return withheld_by_version([(version, public_answers(version, versions))], versions)[version.number]
+
+
+def withheld_by_version(
+    shown: list[tuple[ResponseVersion, dict]], versions: list[ResponseVersion]
+) -> dict[int, list[WithheldAnswer]]:
+    """`withheld_answers()` of each (version, its `public_answers()`) pair shown on a page, by version number.
+
+    The claims, where they were made and the ministry's decisions are read once for all of them, so a
+    request with many versions costs no more queries than one with a single version.
+    """
+    result: dict[int, list[WithheldAnswer]] = {version.number: [] for version, _public in shown}
+    if not any(public["withheld"] for _version, public in shown):
+        return result
     latest = latest_claims(versions)
     claim_versions = _claim_versions(versions)
     accepted = _accepted(versions)
-    items = {path: (title, item) for path, title, item in answer_items(version.answers)}
-    attachment_numbers = {path: n for n, path in enumerate((p for p in items if p.startswith("attachments/")), 1)}
-    result = []
-    for path in withheld:
-        title, item = items.get(path, (_("Answer"), {}))
-        key = answer_key(path, item)
-        if latest.get(key, Tier.PUBLIC) != Tier.PUBLIC:
-            tier, claimed_in = latest[key], claim_versions.get(key, version.number)
-        else:
-            tier, claimed_in = item.get("tier", ""), version.number
-        if path.startswith("attachments/"):
-            title = _("Attachment %(number)s") % {"number": attachment_numbers.get(path, "")}
-        result.append(WithheldAnswer(path, str(title), str(tier), (claimed_in, key) in accepted))
+    for version, public in shown:
+        items = {path: (title, item) for path, title, item in answer_items(version.answers)}
+        attachments = (p for p in items if p.startswith("attachments/"))
+        attachment_numbers = {path: n for n, path in enumerate(attachments, 1)}
+        for path in public["withheld"]:
+            title, item = items.get(path, (_("Answer"), {}))
+            key = answer_key(path, item)
+            if latest.get(key, Tier.PUBLIC) != Tier.PUBLIC:
+                tier, claimed_in = latest[key], claim_versions.get(key, version.number)
+            else:
+                tier, claimed_in = item.get("tier", ""), version.number
+            if path.startswith("attachments/"):
+                title = _("Attachment %(number)s") % {"number": attachment_numbers.get(path, "")}
+            result[version.number].append(WithheldAnswer(path, str(title), str(tier), (claimed_in, key) in accepted))
     return result

@@ -183,6 +183,8 @@ def send_outbox_mail(mail_id: int) -> bool:
         logger.warning("Mail %s not sent (attempt %d); it will be tried again.", mail.pk, mail.attempts, exc_info=True)
         return False
     except Exception as error:
+        # Anything else (a missing template, a malformed address) will fail every time: the row is marked
+        # failed with its error and logged in full, instead of staying claimed and blocking the outbox.
         logger.exception("Mail %s failed", mail.pk)
         _mark(mail, OutboxMail.Status.FAILED, error=_describe(error))
         return False

@@ -47,6 +47,8 @@ class SigningKeys(HealthCheck):
         from disclosures.records.note import log_signing_key
         from disclosures.records.signing import signing_key
 
+        # A key can fail to load in many ways (missing file, wrong password, bad PEM, unset setting); the
+        # readiness probe must name the failing key in every case rather than answer 500.
         try:
             signing_key()
         except Exception as error:

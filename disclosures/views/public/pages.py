@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from concerns.selectors import public_concern_counts, public_concerns_for
 from disclosures.filters import PublicRequestFilter
 from disclosures.selectors import public as selectors
+from disclosures.selectors.withheld import withheld_by_version
 from disclosures.views.public import charts
 from disclosures.views.public.answers import answer_changes, render_answers
 from disclosures.views.public.cache import render_public
@@ -54,7 +55,9 @@ def request_detail(request, reference):
     def build():
         disclosure = selectors.get_public_request(reference)
         published = disclosure.published_at is not None
-        versions = selectors.public_versions(disclosure) if published else []
+        submitted = selectors.submitted_versions(disclosure) if published else []
+        versions = selectors.public_versions(disclosure, submitted) if published else []
+        withheld = withheld_by_version(versions, submitted)
         latest = versions[-1] if versions else None
         question_list = list(disclosure.questions.all()) if published else []
         questions = {q.position: q.text for q in question_list}
@@ -67,6 +70,7 @@ def request_detail(request, reference):
                     "html": render_answers(answers, questions),
                     "changes": answer_changes(answers, newer_answers, questions),
                     "newer": newer_version,
+                    "withheld": withheld[version.number],
                 }
             )
         return {
@@ -77,6 +81,7 @@ def request_detail(request, reference):
             "events": selectors.public_timeline(disclosure),
             "latest": latest[0] if latest else None,
             "latest_html": render_answers(latest[1], questions) if latest else "",
+            "latest_withheld": withheld[latest[0].number] if latest else [],
             "earlier": list(reversed(earlier)),
             "records": selectors.public_records(disclosure),
             "days_open": selectors.days(disclosure.open_for),
