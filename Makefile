@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin
 SYSTEM_PACKAGES := gettext fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium
 PORT ?= 8000
 
-.PHONY: run serve test test-integration test-e2e bench bench-scale lint format messages system-deps venv migrate worker beat schema
+.PHONY: run serve test test-integration test-e2e bench bench-scale bench-throughput lint format messages system-deps venv migrate worker beat schema
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -61,10 +61,18 @@ test-integration: messages
 schema: venv
 	$(PY) manage.py spectacular --lang en --validate --fail-on-warn --file docs/openapi.yaml
 
-# axe-core comes from the npm registry, pinned by package-lock.json.
+# Browser journeys against the production run (gunicorn, the workers, beat) that the tests start, on PostgreSQL,
+# Redis and a fresh E2E_DATA_DIR (files, mail, the served processes' serve.log). axe-core comes from the npm
+# registry, pinned by package-lock.json. Screenshots: var/screenshots/ (failures in var/screenshots/failed/).
+E2E_DATA_DIR ?= $(CURDIR)/var/e2e
 test-e2e: messages
+	bash scripts/services-up.sh
 	npm ci --no-audit --no-fund --silent
-	$(PY) -m pytest -q -m e2e
+	rm -rf "$(E2E_DATA_DIR)" var/screenshots
+	PORTAL_E2E=1 DATABASE_URL=$${E2E_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_e2e} \
+		REDIS_URL=$${E2E_REDIS_URL:-redis://127.0.0.1:6379/5} DATA_DIR="$(E2E_DATA_DIR)" \
+		EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH="$(E2E_DATA_DIR)/mail" \
+		$(PY) -m pytest -q -m e2e
 
 bench: migrate
 	$(PY) bench/run_all.py
@@ -74,6 +82,11 @@ bench-scale: venv
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} $(PY) bench/generate.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} $(PY) bench/scale.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} $(PY) bench/sources_csv.py
+
+# Cached public index against a bare view under gunicorn (wrk, Redis db 8 as the cache): a loaded database.
+bench-throughput: venv
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES=wrk
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} $(PY) bench/throughput.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

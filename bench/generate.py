@@ -7,9 +7,10 @@ It migrates the database, empties what an earlier run loaded, and bulk-inserts o
 requests with their audit events (issue, first answer or decline, the last transition), submitted
 versions whose answers hold the sources, publications, declared sources (Japanese and English names,
 rights holders, domains; mostly public, some claimed confidential, some withheld by a later claim) and
-their search keys. The summary rows are then built by `services.summary.rebuild_figures()`, the same
-code that repairs them, and the search indexes are created after the load (faster than maintaining them
-row by row). Deterministic: the same arguments give the same data.
+their search keys. The summary rows and the requests' search keys are then built by
+`services.summary.rebuild_figures()`, the same code that repairs them, and the search indexes are
+created after the load (faster than maintaining them row by row). Deterministic: the same arguments
+give the same data.
 """
 
 import argparse
@@ -80,6 +81,8 @@ SEARCH_INDEXES = (
     "request_reference_trgm",
     "request_model_name_trgm",
     "publication_search_text_trgm",
+    "request_search_vector",
+    "request_search_text_trgm",
 )
 ANSWERED = {"submitted", "under_review", "clarification_requested", "accepted", "insufficient"}
 
@@ -279,13 +282,18 @@ def load(args, rng: random.Random) -> None:
         cursor.execute(MIGRATION.POSTGRESQL)
         cursor.execute("ANALYZE")
     t = step("search indexes and ANALYZE", t)
+    # Also the requests' search keys and which declared sources the public sees (loaded as not visible).
     counted = rebuild_figures()
-    step(f"summary rows of {counted} requests", t)
+    t = step(f"summary rows, search keys and source visibility of {counted} requests", t)
+    with connection.cursor() as cursor:  # 0011 also drops the indexes of `Publication.search_text`
+        cursor.execute(REQUEST_SEARCH_MIGRATION.POSTGRESQL)
+        cursor.execute("ANALYZE disclosures_requestsearch")
+    step("request search indexes", t)
 
 
 SOURCE_COLUMNS = (
     "id, version_id, request_id, position, answer_path, row_key, name, kind, modality, top_domains, "
-    "rights_holders, consent_basis, licence_grantor, tier"
+    "rights_holders, consent_basis, licence_grantor, tier, publicly_visible"
 )
 
 
@@ -347,6 +355,7 @@ def _source_rows(source_id, version, request, index, row, developer_names) -> tu
             row["consent_basis"],
             row["licence_grantor"],
             row["tier"],
+            False,
         ),
         (source_id, keys.text_key, keys.domains, keys.tokens),
     )
@@ -385,10 +394,10 @@ def _source_row(rng: random.Random, index: int) -> dict:
     }
 
 
-def _migration():
+def _migration(name: str = "0006_records_pipeline"):
     import importlib
 
-    return importlib.import_module("disclosures.migrations.0006_records_pipeline")
+    return importlib.import_module(f"disclosures.migrations.{name}")
 
 
 if __name__ == "__main__":
@@ -396,4 +405,5 @@ if __name__ == "__main__":
 
     django.setup()
     MIGRATION = _migration()
+    REQUEST_SEARCH_MIGRATION = _migration("0011_request_search")
     main()

@@ -37,8 +37,9 @@ def one_run() -> None:
     if connection.vendor != "postgresql":
         print(json.dumps({"skipped": True}))
         return
-    # The URLconf imports every view (PDF rendering and signing included): load it before the baseline,
-    # as a serving process has, so the difference is what the export itself holds.
+    # The URLconf imports every view (PDF rendering and signing load their libraries only when used):
+    # load it and render one page before the baseline, as a serving process has, so the difference is
+    # what the export itself holds.
     url = reverse("public:sources_csv")
     client = Client()
     client.get(reverse("public:open_data"))

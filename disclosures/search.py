@@ -1,4 +1,4 @@
-"""Search keys of declared sources and the one matching of "Was my work used?", on both databases.
+"""Search keys of declared sources and of the public index's requests, and their one matching, on both databases.
 
 Matching reads `portal.japanese` (the normaliser the rights holders' watch terms use), so a query finds
 what a watch term with the same text would: widths, kana and case folded, punctuation of titles ignored.
@@ -11,17 +11,20 @@ what a watch term with the same text would: widths, kana and case folded, punctu
   host name inside the domains, served by trigram indexes (pg_trgm) on PostgreSQL.
 
 SQLite runs the same conditions as LIKE over the same columns, without an index.
+
+The index's search (`request_match`) reads `RequestSearch` rows the same way: the query's words in the
+request's tokens (metadata, and the public text once published), or its key inside the names.
 """
 
 import operator
 from collections.abc import Iterable
 from functools import reduce
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import Expression
 
-from disclosures.models import DeclaredSource, SourceSearch
+from disclosures.models import DeclaredSource, DisclosureRequest, RequestSearch, SourceSearch
 from portal.japanese import (
     MIN_READING_LENGTH,
     index_tokens,
@@ -35,6 +38,7 @@ from portal.japanese import (
 # Below this many characters a trigram index cannot help; such queries use the word index only.
 MIN_SUBSTRING = 3
 MAX_QUERY_WORDS = 8
+MAX_LISTED_MATCHES = 1000
 
 
 def source_texts(source: DeclaredSource, *, developer_names: Iterable[str] = (), model_name: str = "") -> list[str]:
@@ -59,9 +63,38 @@ def search_keys(source: DeclaredSource, *, developer_names: Iterable[str] = (), 
         source=source,
         text_key=joined_key(texts),
         domains="\n".join(d for d in domains if d),
-        # Spaces around every word let SQLite find a whole word with LIKE '% word %'.
-        tokens=f" {' '.join(dict.fromkeys(words))} " if words else "",
+        tokens=_token_text(words),
     )
+
+
+def _token_text(words: list[str]) -> str:
+    # Spaces around every word let SQLite find a whole word with LIKE '% word %'.
+    return f" {' '.join(dict.fromkeys(words))} " if words else ""
+
+
+def request_texts(request: DisclosureRequest) -> list[str]:
+    """What of a request is searchable from its issue on: reference, model and both parties' names."""
+    developer, ministry = request.developer, request.ministry
+    return [
+        request.reference,
+        request.model_name,
+        request.model_version,
+        developer.name_ja,
+        developer.name_en,
+        ministry.name_ja,
+        ministry.name_en,
+    ]
+
+
+def request_search_keys(request: DisclosureRequest, public_texts: Iterable[str] = ()) -> RequestSearch:
+    """The `RequestSearch` row of an issued request (not saved): its metadata, and the words of
+    `public_texts`, what publication made public (`selectors.public.public_text_parts`)."""
+    names = request_texts(request)
+    words: list[str] = []
+    for text in (*names, *public_texts):
+        if text:
+            words.extend(index_tokens(text))
+    return RequestSearch(request=request, text_key=joined_key(names), tokens=_token_text(words))
 
 
 def index_sources(sources: list[DeclaredSource]) -> None:
@@ -77,8 +110,9 @@ def index_sources(sources: list[DeclaredSource]) -> None:
 
 
 class _VectorMatch(Expression):
-    """`vector @@ tsquery` on the `SourceSearch` rows of the query, whatever alias they have (a subquery
-    renames its tables). `vector` is the PostgreSQL-only generated column, unknown to the model."""
+    """`vector @@ tsquery` on the search rows of the query (`SourceSearch` or `RequestSearch`), whatever
+    alias they have (a subquery renames its tables). `vector` is the PostgreSQL-only generated column,
+    unknown to the models."""
 
     output_field = BooleanField()
     conditional = True
@@ -104,23 +138,34 @@ def _tsquery(words: list[str], reading: str) -> str:
     return query
 
 
-def source_match(text: str) -> Q | None:
-    """The condition on `SourceSearch` rows that match `text`, or None for a query with nothing to match."""
+def _query_words(text: str) -> tuple[str, list[str], str]:
+    """The query's key, its words and (when it adds something) its kana reading."""
     key = match_key(text)
-    if not key:
-        return None
-    words = list(dict.fromkeys(query_tokens(text)))[:MAX_QUERY_WORDS]
-    reading = reading_key(text) if len(words) != 1 or words[0] != key else ""
+    words = list(dict.fromkeys(query_tokens(text)))[:MAX_QUERY_WORDS] if key else []
+    reading = reading_key(text) if key and (len(words) != 1 or words[0] != key) else ""
     if reading and (len(reading) < MIN_READING_LENGTH or reading in words):
         reading = ""
-    conditions: list[Q] = []
+    return key, words, reading
+
+
+def _word_match(words: list[str], reading: str) -> list[Q]:
+    """Every word in `tokens`, or the reading: the tsvector of the rows on PostgreSQL, LIKE on SQLite."""
     if (words or reading) and connection.vendor == "postgresql":
-        conditions.append(Q(_VectorMatch(_tsquery(words, reading))))
-    elif words or reading:
-        if words:
-            conditions.append(reduce(operator.and_, [Q(tokens__contains=f" {word} ") for word in words]))
-        if reading:
-            conditions.append(Q(tokens__contains=f" {reading} "))
+        return [Q(_VectorMatch(_tsquery(words, reading)))]
+    conditions: list[Q] = []
+    if words:
+        conditions.append(reduce(operator.and_, [Q(tokens__contains=f" {word} ") for word in words]))
+    if reading:
+        conditions.append(Q(tokens__contains=f" {reading} "))
+    return conditions
+
+
+def source_match(text: str) -> Q | None:
+    """The condition on `SourceSearch` rows that match `text`, or None for a query with nothing to match."""
+    key, words, reading = _query_words(text)
+    if not key:
+        return None
+    conditions = _word_match(words, reading)
     if len(key) >= MIN_SUBSTRING:
         conditions.append(Q(text_key__contains=key))
     host = normalise_domain(text)
@@ -140,3 +185,56 @@ def matching_sources(sources: QuerySet[DeclaredSource], text: str) -> QuerySet[D
     if match is None:
         return sources.none()
     return sources.filter(pk__in=SourceSearch.objects.filter(match).values("source_id"))
+
+
+def capped_count(rows: QuerySet, cap: int) -> int:
+    """How many rows `rows` (a `matching_sources` or `matching_requests` result) has, counting at most `cap`.
+
+    Unordered, so the database stops at the `cap`-th match it finds, not at the first in a page's order.
+    On PostgreSQL sequential scans are off for this one query: for a common word (巨人, in 33,000 sources)
+    the planner would otherwise read the search table from its start, expecting to stop early and taking
+    matching a row for almost free, and read 50,000 rows outside the buffer cache; every condition of
+    `source_match` and `request_match` has its index, and the index's list of matches is read in a few
+    milliseconds.
+    """
+    counted = rows.order_by()[:cap]
+    if connection.vendor != "postgresql":
+        return counted.count()
+    # Local to a transaction, and put back after the count: the page may run in a caller's transaction.
+    with transaction.atomic(using=rows.db), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+        (before, _off) = cursor.fetchone()
+        try:
+            return counted.count()
+        finally:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+
+
+def request_match(text: str) -> Q | None:
+    """The condition on `RequestSearch` rows that match `text`, or None for a query with nothing to match:
+    its words (or reading) among the request's words, or (three characters or more) its key inside the
+    request's names, so "Kumo" finds "Kumo Labs" and "2026-0012" a reference."""
+    key, words, reading = _query_words(text)
+    if not key:
+        return None
+    conditions = _word_match(words, reading)
+    if len(key) >= MIN_SUBSTRING:
+        conditions.append(Q(text_key__contains=key))
+    return reduce(operator.or_, conditions) if conditions else None
+
+
+def matching_requests(requests: QuerySet[DisclosureRequest], text: str) -> QuerySet[DisclosureRequest]:
+    """`requests` narrowed to those whose search keys match `text` (all of them for an empty query)."""
+    text = text.strip()[:200]
+    if not text:
+        return requests
+    match = request_match(text)
+    if match is None:
+        return requests.none()
+    matches = RequestSearch.objects.filter(match).values_list("request_id", flat=True)
+    # The planner guesses how many rows a word matches, and a word it takes for frequent but that
+    # matches a handful would have a page walk the sort's whole index looking for 50. Up to
+    # MAX_LISTED_MATCHES the matches are read first (one index lookup) and the page and its count
+    # read exactly those rows; more matches than that are frequent enough to be met early in any order.
+    found = list(matches[: MAX_LISTED_MATCHES + 1])
+    return requests.filter(pk__in=found if len(found) <= MAX_LISTED_MATCHES else matches)

@@ -358,7 +358,7 @@ def sheet_document(request: DisclosureRequest, section: str, sheet: ParsedSheet)
     answers = services.draft_for(request).answers
     current = answers.get(section) if isinstance(answers.get(section), list) else []
     # Rows without an id take the id of the draft's row at the same position (docs/decisions.md: row ids).
-    return {**answers, section: services._keep_row_ids(sheet.rows, current)}
+    return {**answers, section: services.keep_row_ids(sheet.rows, current)}
 
 
 def import_sheet(

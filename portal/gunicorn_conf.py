@@ -18,5 +18,8 @@ timeout = env_int("GUNICORN_TIMEOUT", 60, minimum=1)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=1)
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000, minimum=0)
 max_requests_jitter = max_requests // 10
+# gunicorn 27's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl), so two runs on one
+# machine (a test's production run beside `make serve`) would take it from each other; nothing uses it.
+control_socket_disable = True
 accesslog = None
 logconfig_dict = gunicorn_logconfig()

@@ -5,13 +5,14 @@ The certificates carry the URLs of the running server (CRL distribution points, 
 fetches revocation information exactly as it would from a production CA, only from 127.0.0.1.
 """
 
-import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from tests.production import free_port
 
 ARCH = "portal-test"
 PASSPHRASE = b"records"
@@ -126,12 +127,6 @@ def _quiet_handler():
     return Quiet
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_test_pki(directory: Path, *, tsa_valid_to: str = "2400-01-01T00:00:00+0000") -> TestPKI:
     """Build the PKI under `directory`, serve it on a free local port, and write the signer's PKCS#12."""
     from certomancer.integrations.animator import Animator, AnimatorArchStore
@@ -144,7 +139,7 @@ def start_test_pki(directory: Path, *, tsa_valid_to: str = "2400-01-01T00:00:00+
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         (directory / f"{name}.key.pem").write_bytes(pem)
-    port = _free_port()
+    port = free_port()
     prefix = f"http://127.0.0.1:{port}"
     config = CertomancerConfig.from_yaml(
         CONFIG.format(prefix=prefix, arch=ARCH, tsa_valid_to=tsa_valid_to), key_search_dir=str(directory)

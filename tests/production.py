@@ -1,8 +1,13 @@
 """Running the portal's own commands in production mode, in a child process with a clean environment."""
 
+import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,3 +39,53 @@ def run_python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def run_in_production(*args: str) -> subprocess.CompletedProcess:
     return run_python(*args, env=PRODUCTION_ENV)
+
+
+def worker_environment(**overrides: str) -> dict[str, str]:
+    """The environment of a served process that shares this test run's database, broker, files and mail folder."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    url = (
+        f"postgres://{database['USER'] or 'postgres'}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.test_settings",
+        "PORTAL_INTEGRATION": "1",
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "EMAIL_BACKEND": settings.MAILERS["default"]["BACKEND"],
+        "EMAIL_FILE_PATH": settings.MAILERS["default"].get("OPTIONS", {}).get("file_path", ""),
+        "DATA_DIR": str(settings.DATA_DIR),
+        **overrides,
+    }
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2):
+    """Poll until `predicate()` is truthy; return its value or fail with a clear message."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Condition not met within {timeout} s")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get_json(url: str) -> tuple[int, dict] | None:
+    """(status, JSON body) of a GET to one of our own local servers, or None while it does not answer."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own http://127.0.0.1 URL
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+    except OSError:
+        return None

@@ -9,6 +9,7 @@ from django.utils import timezone
 from disclosures.models import AuditEvent, DisclosureRequest, Publication, PublishedVersion
 from disclosures.models.response import DeclaredSource, ResponseVersion
 from disclosures.search import index_sources
+from disclosures.services.publication import public_changed, refresh_source_visibility
 from disclosures.services.summary import request_changed
 from disclosures.states import Action, State
 from portal.accounts.models import Role
@@ -27,7 +28,8 @@ def event(request: DisclosureRequest, action: str, to_state: str, at: datetime, 
             message=message,
             deadline=deadline,
         )
-    request_changed(request)  # as a transition does: the public figures follow the events
+    public_changed(request)  # as a transition does: the index's search keys and
+    request_changed(request)  # the public figures follow the events
     return created
 
 
@@ -55,13 +57,11 @@ def declined(request: DisclosureRequest, *, after_days: int, reasons: str, by=No
 def publish(request: DisclosureRequest) -> Publication:
     """Approve the letter and every version submitted so far, as a supervisor's approval does."""
     supervisor = member(Role.SUPERVISOR, request.ministry)
-    from disclosures.selectors.public import public_search_text
-
     now = timezone.now()
     publication = Publication.objects.create(request=request, approved_by=supervisor, approved_at=now)
     approve_versions(request, by=supervisor)
-    publication.search_text = public_search_text(request)
-    publication.save(update_fields=["search_text"])
+    public_changed(request)  # the search text and keys, as `approve_publication` writes them
+    publication.refresh_from_db()
     return publication
 
 
@@ -72,6 +72,7 @@ def approve_versions(request: DisclosureRequest, *, by=None) -> None:
         PublishedVersion(version=v, approved_by=by, approved_at=timezone.now())
         for v in ResponseVersion.objects.filter(request=request, publication__isnull=True)
     )
+    refresh_source_visibility(request)  # as `approve_publication` does (through `public_changed`)
 
 
 def version(
@@ -101,6 +102,7 @@ def version(
         for index, row in enumerate(sources)
     )
     index_sources(sources)  # as declare_sources does
+    refresh_source_visibility(request)  # as the submission does (through `public_changed`)
     return result
 
 

@@ -22,6 +22,7 @@ from disclosures.models.summary import (
     ModelTally,
     Outcome,
     RequestFigures,
+    RequestSearch,
     RequestTally,
     SourceSearch,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "ReferenceCounter",
     "ReminderSent",
     "RequestFigures",
+    "RequestSearch",
     "RequestTally",
     "ResponseDraft",
     "ResponseVersion",

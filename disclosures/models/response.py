@@ -75,6 +75,12 @@ class ResponseVersion(models.Model):
         raise PermissionError("Submitted versions cannot be deleted.")
 
 
+class DeclaredSourceQuerySet(FrozenQuerySet):
+    def set_publicly_visible(self, visible: bool) -> int:
+        """The one change a declared source allows after its version is frozen (see `publicly_visible`)."""
+        return models.QuerySet.update(self, publicly_visible=visible)
+
+
 class DeclaredSource(models.Model):
     """One source of a submitted version, extracted for the "Was my work used?" search.
 
@@ -83,6 +89,11 @@ class DeclaredSource(models.Model):
     the latest claim on the same row (`row_key`, the identity `selectors.answers.answer_key` gives it)
     in any version of the request decides. `request` is the version's, kept here so that lookup is one
     index probe.
+
+    `publicly_visible` is that decision stored: the only column that changes after the version is
+    frozen, written by `services.publication.refresh_source_visibility` in the transaction of every change
+    that can move it (a new version, a publication), so the public surfaces read one indexed column
+    instead of evaluating the rule for each of a million rows.
     """
 
     version = models.ForeignKey(ResponseVersion, on_delete=models.PROTECT, related_name="declared_sources")
@@ -98,8 +109,9 @@ class DeclaredSource(models.Model):
     consent_basis = models.CharField(max_length=30, blank=True)
     licence_grantor = models.CharField(max_length=300, blank=True)
     tier = models.CharField(max_length=20, choices=Tier.choices)
+    publicly_visible = models.BooleanField(default=False)
 
-    objects = FrozenQuerySet.as_manager()
+    objects = DeclaredSourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["version", "position"]
@@ -112,6 +124,8 @@ class DeclaredSource(models.Model):
             models.Index(fields=["consent_basis"]),
             models.Index(fields=["tier"]),
             models.Index(fields=["request", "row_key"], name="declared_source_row_key"),
+            # The search checks each match against this: an index-only probe of a small index.
+            models.Index(fields=["id"], condition=models.Q(publicly_visible=True), name="declared_source_public"),
         ]
 
     def __str__(self) -> str:

@@ -141,3 +141,28 @@ class SourceSearch(models.Model):
 
     def __str__(self) -> str:
         return f"search keys of {self.source_id}"
+
+
+class RequestSearch(models.Model):
+    """The search keys of one issued request, the only thing the index's search reads (`disclosures.search`).
+
+    Written in the transaction of every change of what the public may see of it
+    (`services.publication.public_changed`): `text_key` holds the `match_key` of its reference, model
+    name and version and the developer's and ministry's names in both languages (one a line, so a
+    match never spans two of them); `tokens` the words and readings (SudachiPy) of the same metadata
+    and, once publication was approved, of the public text (`selectors.public.public_text_parts`:
+    letter, free questions, the latest approved version's public answers, never a withheld one). On
+    PostgreSQL the migration adds `vector`, a tsvector generated from `tokens` with a GIN index, and a
+    trigram index on `text_key`; SQLite matches the same columns by substring. A separate row rather
+    than columns of the request: the tokens of a published answer run to kilobytes, which would widen
+    the row every index page reads, and a transition that changes no text rewrites no index entry.
+    """
+
+    request = models.OneToOneField(
+        "disclosures.DisclosureRequest", on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    text_key = models.TextField()
+    tokens = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"search keys of {self.request_id}"

@@ -3,13 +3,16 @@
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from disclosures.records.fetcher import StaticOnlyFetcher
+# WeasyPrint (which the fetcher subclasses) is imported where a PDF is rendered: the template filters
+# of this module are loaded by every web process, which never renders one.
+if TYPE_CHECKING:
+    from disclosures.records.fetcher import StaticOnlyFetcher
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports every layout step at INFO; a worker rendering all day needs none of it.
@@ -151,13 +154,15 @@ class RenderedPDF:
     page_count: int
 
 
-def render_pdf(template: str, context: dict, *, fetcher: StaticOnlyFetcher | None = None) -> RenderedPDF:
+def render_pdf(template: str, context: dict, *, fetcher: "StaticOnlyFetcher | None" = None) -> RenderedPDF:
     """Render a template under templates/pdf/ to a tagged PDF/UA-1 document.
 
     Every user-supplied string reaches the HTML through Django's autoescaping, and the fetcher loads
     nothing but static files, so user text can neither inject markup nor make the renderer fetch.
     """
     from weasyprint import HTML
+
+    from disclosures.records.fetcher import StaticOnlyFetcher
 
     fetcher = fetcher or StaticOnlyFetcher()
     stylesheet = finders.find(STYLESHEET)

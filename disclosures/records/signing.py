@@ -14,6 +14,7 @@ before the last one's TSA certificate expires, so the record stays verifiable fo
 import datetime
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -31,6 +32,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko_certvalidator import ValidationContext
+
+from disclosures.records.errors import RevocationDataUnavailable
 
 DEV_KEY_NAME = "Article 16 disclosure portal (development records key)"
 SIGNATURE_FIELD = "RecordSignature"
@@ -208,8 +211,23 @@ def sign_pdf(pdf: bytes, *, reason: str, key: SigningKey | None = None) -> bytes
         validation_context=validation_context(key, fetching=True) if stamper is not None else None,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    output = signers.sign_pdf(writer, meta, signer=key.signer, timestamper=stamper)
+    with _revocation_data_may_be_unavailable():
+        output = signers.sign_pdf(writer, meta, signer=key.signer, timestamper=stamper)
     return output.getvalue()
+
+
+@contextmanager
+def _revocation_data_may_be_unavailable():
+    """Turn pyHanko's "no revocation information could be found" into an error the record task retries."""
+    from pyhanko.sign.general import SigningError
+    from pyhanko_certvalidator.errors import InsufficientRevinfoError
+
+    try:
+        yield
+    except SigningError as error:
+        if isinstance(error.__cause__, InsufficientRevinfoError):
+            raise RevocationDataUnavailable(str(error.__cause__)) from error
+        raise
 
 
 def latest_timestamp_expiry(pdf: bytes) -> datetime.datetime | None:
@@ -229,10 +247,11 @@ def extend_archive_timestamp(pdf: bytes, *, key: SigningKey | None = None) -> by
     if stamper is None:
         raise ImproperlyConfigured("Renewing document timestamps needs RECORD_TSA_URL.")
     output = BytesIO()
-    signers.PdfTimeStamper(stamper).update_archival_timestamp_chain(
-        PdfFileReader(BytesIO(pdf), strict=False),
-        validation_context(key or signing_key(), fetching=True),
-        in_place=False,
-        output=output,
-    )
+    with _revocation_data_may_be_unavailable():
+        signers.PdfTimeStamper(stamper).update_archival_timestamp_chain(
+            PdfFileReader(BytesIO(pdf), strict=False),
+            validation_context(key or signing_key(), fetching=True),
+            in_place=False,
+            output=output,
+        )
     return output.getvalue()

@@ -255,23 +255,55 @@ def draft_attachments(request: DisclosureRequest) -> QuerySet[Attachment]:
     return request.attachments.filter(in_draft=True)
 
 
-def clarification_comments(request: DisclosureRequest) -> dict[str, str]:
-    """Field-level comments of the latest clarification request, by answer path."""
+@dataclass(frozen=True)
+class MinistryNote:
+    """What the ministry said about one answer: a clarification comment, or the rejection of its claim.
+
+    `section` is the workspace section the answer is edited in ("sources", "q2", "attachments").
+    """
+
+    path: str
+    title: str
+    section: str
+    text: str
+    rejected_claim: bool = False
+
+
+def _section_of(path: str) -> str:
+    parts = path.split("/")
+    return f"q{parts[1]}" if parts[0] == "questions" and len(parts) > 1 else parts[0]
+
+
+def ministry_notes(request: DisclosureRequest) -> list[MinistryNote]:
+    """The latest clarification request's comments and the latest version's rejected claims, in form order.
+
+    Each note names its answer as the version it was made on titles it ("Source 3"), so a developer finds
+    it in the section that edits it.
+    """
+    versions = {v.number: v for v in request.response_versions.all()}
+    if not versions:
+        return []
+    notes: list[MinistryNote] = []
     event = (
         AuditEvent.objects.filter(request=request, action=Action.REQUEST_CLARIFICATION).order_by("-created_at", "-id")
     ).first()
-    if event is None:
-        return {}
-    comments = event.data.get("comments") or {}
-    return {str(path): str(text) for path, text in comments.items() if text}
-
-
-def rejected_claims(request: DisclosureRequest) -> list[ConfidentialityDecision]:
-    """Rejections in the latest version, for the developer to justify or resubmit."""
-    latest = request.response_versions.order_by("-number").first()
-    if latest is None:
-        return []
-    return list(latest.confidentiality_decisions.filter(decision=ConfidentialityDecision.Decision.REJECTED))
+    comments = {str(p): str(t) for p, t in ((event.data.get("comments") or {}) if event else {}).items() if t}
+    commented = versions.get(event.data.get("version")) if event else None
+    latest = versions[max(versions)]
+    rejected = {
+        d.answer_path: d.reason
+        for d in latest.confidentiality_decisions.filter(decision=ConfidentialityDecision.Decision.REJECTED)
+    }
+    for version, said, is_rejection in ((commented or latest, comments, False), (latest, rejected, True)):
+        if not said:
+            continue
+        titles = {path: title for path, title, _item in answer_items(version.answers)}
+        notes += [
+            MinistryNote(path, titles.get(path, path), _section_of(path), text, is_rejection)
+            for path, text in said.items()
+        ]
+    order = {path: n for n, (path, _t, _i) in enumerate(answer_items(latest.answers))}
+    return sorted(notes, key=lambda note: (order.get(note.path, len(order)), note.rejected_claim))
 
 
 @dataclass(frozen=True)
@@ -284,16 +316,6 @@ class DiffRow:
     @property
     def changed(self) -> bool:
         return self.old != self.new
-
-
-def _display(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "✓" if value else ""
-    if isinstance(value, list):
-        return ", ".join(_display(v) for v in value)
-    return str(value)
 
 
 def _labels() -> dict[str, str]:
@@ -315,12 +337,17 @@ def flatten(answers: dict) -> dict[str, str]:
     flat: dict[str, str] = {}
     for path, _title, item in answer_items(answers):
         nested = _nested_key(path)
+        model = None if path.startswith("attachments/") else definition.model_for(path)
+        specs = model.specs() if model is not None else {}
         for name, value in item.items():
             if name in (ROW_ID, nested):
                 continue
             if path.startswith("attachments/") and name not in ("name", "sha256", "tier", "reason", "description"):
                 continue
-            flat[f"{path}.{name}"] = _display(value)
+            if name == "tier" and value in Tier.values:
+                flat[f"{path}.{name}"] = str(Tier(value).label)
+            else:
+                flat[f"{path}.{name}"] = display_value(value, specs.get(name), name)
     return flat
 
 

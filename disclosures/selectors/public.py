@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import connection
 from django.db.models import (
     BooleanField,
     DateTimeField,
@@ -34,6 +33,7 @@ from disclosures.deadlines import today_in_japan
 from disclosures.models import (
     AnswerTally,
     AuditEvent,
+    DeclaredSource,
     DeclineTally,
     DisclosureRequest,
     DueTally,
@@ -128,7 +128,12 @@ def public(today: date | None = None) -> QuerySet[DisclosureRequest]:
         public_base()
         .select_related("ministry", "developer")
         .annotate(
-            published_at=F("publication__approved_at"),
+            # A subquery, not a join: a query of references only (the deferred join of `index_page`)
+            # then names no column outside the sort's index and reads the index alone.
+            published_at=Subquery(
+                Publication.objects.filter(request=OuterRef("pk")).values("approved_at")[:1],
+                output_field=DateTimeField(),
+            ),
             first_submit_at=F("index_first_submit_at"),
             declined_at=F("index_declined_at"),
             issue_deadline=F("index_issue_deadline"),
@@ -179,30 +184,34 @@ def days(duration: timedelta | None) -> int | None:
 def search_requests(requests: QuerySet[DisclosureRequest], text: str) -> QuerySet[DisclosureRequest]:
     """Search metadata and, for published requests, the public text (letter, questions, public answers).
 
-    PostgreSQL's full-text search with the `simple` configuration finds words in European text; Japanese
-    has no spaces, so a substring match runs beside it (and alone on SQLite). Each condition is a
-    subquery on one table, so on PostgreSQL each is served by its own index (trigram indexes on the
-    reference, the model and the public text, the full-text index on the public text) instead of one
-    scan of every request joined to its publication.
+    Reads only the requests' stored search keys (`RequestSearch`, kept by `services.publication`), through
+    `disclosures.search`: the query's words (SudachiPy, widths and kana folded, readings) among the
+    request's words, a GIN index lookup on PostgreSQL, so 講談社 is found inside 「講談社の作品を学習に使用」;
+    or a substring of three characters or more of its reference, model or company names (trigram index).
     """
-    text = text.strip()[:200]
-    if not text:
-        return requests
-    organisations = Organisation.objects.filter(Q(name_en__icontains=text) | Q(name_ja__icontains=text)).values("pk")
-    metadata = DisclosureRequest.objects.filter(
-        Q(reference__icontains=text)
-        | Q(model_name__icontains=text)
-        | Q(developer__in=organisations)
-        | Q(ministry__in=organisations)
-    ).values("pk")
-    in_text = Q(search_text__icontains=text)
-    publications = Publication.objects.all()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+    from disclosures.search import matching_requests
 
-        publications = publications.annotate(public_text=SearchVector("search_text", config="simple"))
-        in_text |= Q(public_text=SearchQuery(text, config="simple", search_type="websearch"))
-    return requests.filter(Q(pk__in=metadata) | Q(pk__in=publications.filter(in_text).values("request_id")))
+    return matching_requests(requests, text)
+
+
+def public_count(*, developer: Organisation | None = None, state: str | None = None) -> int:
+    """How many requests `public()` holds (of one developer, in one state), from the summary rows kept by
+    each transition: a sum over a few hundred counters instead of a count of every issued request."""
+    tallies = ModelTally.objects.all() if state is None else RequestTally.objects.filter(state=state)
+    if developer is not None:
+        tallies = tallies.filter(developer=developer)
+    return tallies.aggregate(n=Sum("count"))["n"] or 0
+
+
+def index_page(requests: QuerySet[DisclosureRequest], bottom: int, top: int) -> list[DisclosureRequest]:
+    """Rows `bottom` to `top` of `requests` (`public()`, filtered and ordered), by a deferred join.
+
+    An offset reads every row it skips: page 200 would join and compute 10,000 requests to show 50. Here
+    the skipped rows are index entries only (the references, in the order of the sort's index), and the
+    50 found are read with their joins and annotations from `public()`, in the same order, in one query.
+    """
+    rows = public().filter(reference__in=requests.values("reference")[bottom:top])
+    return list(rows.order_by(*requests.query.order_by) if requests.query.order_by else rows)
 
 
 # ---------------------------------------------------------------- timeline
@@ -294,13 +303,22 @@ def _flatten(value) -> Iterable[str]:
         yield str(value)
 
 
+def public_text_parts(request: DisclosureRequest, versions: list[ResponseVersion] | None = None) -> list[str]:
+    """The texts publication makes public: letter, free questions and the latest approved public answers
+    (none before publication). `versions`: the request's `submitted_versions()`, when read already; the
+    questions come from a prefetch when there is one."""
+    if not is_published(request):
+        return []
+    parts = [request.covering_letter, *(q.text for q in request.questions.all())]
+    approved = public_versions(request, versions)
+    if approved:
+        parts.extend(_flatten(approved[-1][1]))
+    return parts
+
+
 def public_search_text(request: DisclosureRequest) -> str:
     """The text of what publication makes public: letter, free questions and the latest approved public answers."""
-    parts = [request.covering_letter, *request.questions.values_list("text", flat=True)]
-    versions = public_versions(request)
-    if versions:
-        parts.extend(_flatten(versions[-1][1]))
-    return "\n".join(parts)
+    return "\n".join(public_text_parts(request))
 
 
 def public_records(request: DisclosureRequest) -> list:
@@ -638,11 +656,14 @@ def feed_events(limit: int = 50) -> QuerySet[AuditEvent]:
 # ---------------------------------------------------------------- declared sources ("Was my work used?")
 
 
-def public_sources() -> QuerySet:
-    """Declared sources of approved versions of published requests that the confidentiality rule shows.
+def source_visibility_rule() -> QuerySet:
+    """Declared sources of approved versions of published requests that the confidentiality rule shows,
+    computed from the relations: the definition of `DeclaredSource.publicly_visible`.
 
     Which rows are public is `selectors.answers.public_declared_sources` (the rule of `public_answers`
     in SQL: public in this version and in the row's latest claim); this adds the publication rule.
+    Only `services.publication.refresh_source_visibility` reads it (and the tests, which compare it with
+    the stored flag); the public surfaces read the flag through `public_sources()`.
     """
     from disclosures.selectors.answers import public_declared_sources
 
@@ -654,6 +675,14 @@ def public_sources() -> QuerySet:
             version__publication__isnull=False,
         )
         .exclude(version__request__state=State.DRAFT)
+    )
+
+
+def public_sources() -> QuerySet:
+    """The declared sources the public may see (`source_visibility_rule()`, stored as `publicly_visible`),
+    with what the pages, the API and the CSV show of them, newest declared first."""
+    return (
+        DeclaredSource.objects.filter(publicly_visible=True)
         .select_related("version", "version__request", "version__request__developer")
         .only(
             "name",

@@ -3,12 +3,21 @@
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disclosures.models import AuditEvent, DisclosureRequest, Publication, PublishedVersion, ResponseVersion
+from disclosures.models import (
+    AuditEvent,
+    DeclaredSource,
+    DisclosureRequest,
+    Publication,
+    PublishedVersion,
+    RequestSearch,
+    ResponseVersion,
+)
 from disclosures.services.audit import EDIT_DRAFT, record_event
-from disclosures.states import Action
+from disclosures.states import Action, State
 from portal.accounts.models import Role, User
 
 PUBLIC_VERSION_KEY = "public-pages-version"
@@ -25,15 +34,75 @@ def bump_public_version() -> None:
 def public_changed(request: DisclosureRequest) -> None:
     """Call inside the transaction that changed what the public may see of `request`.
 
-    The search text is rebuilt in the same transaction; the cached pages are dropped only after
-    commit, so no reader can cache the old state under the new version.
+    The search text and the index's search keys are rebuilt in the same transaction; the cached pages
+    are dropped only after commit, so no reader can cache the old state under the new version.
     """
-    publication = Publication.objects.filter(request=request).first()
-    if publication is not None:
-        from disclosures.selectors.public import public_search_text
+    from disclosures.selectors.public import public_text_parts
 
-        Publication.objects.filter(pk=publication.pk).update(search_text=public_search_text(request))
+    parts = public_text_parts(request)
+    if parts:
+        Publication.objects.filter(request=request).update(search_text="\n".join(parts))
+    _write_search_keys(request, parts)
+    refresh_source_visibility(request)
     transaction.on_commit(bump_public_version)
+
+
+def refresh_source_visibility(request: DisclosureRequest | None = None) -> None:
+    """Store `selectors.public.source_visibility_rule()` in `DeclaredSource.publicly_visible`, for the
+    sources of `request` (every source when None: after a bulk load, or to repair). Only rows whose
+    visibility changes are written. A new version can withhold an older version's row (the latest claim
+    wins) and a publication shows a version's rows, so `public_changed` calls it."""
+    from disclosures.selectors.public import source_visibility_rule
+
+    sources = DeclaredSource.objects.all()
+    shown = source_visibility_rule()
+    if request is not None:
+        sources, shown = sources.filter(request=request), shown.filter(request=request)
+    sources.filter(publicly_visible=False, pk__in=shown.values("pk")).set_publicly_visible(True)
+    sources.filter(publicly_visible=True).exclude(pk__in=shown.values("pk")).set_publicly_visible(False)
+
+
+def _write_search_keys(request: DisclosureRequest, public_texts: list[str]) -> None:
+    """The request's `RequestSearch` row: from its issue on, and rewritten only when its keys changed."""
+    from disclosures.search import request_search_keys
+
+    if request.issued_at is None or request.state == State.DRAFT:
+        RequestSearch.objects.filter(request=request).delete()
+        return
+    keys = request_search_keys(request, public_texts)
+    stored = RequestSearch.objects.filter(request=request).values("text_key", "tokens").first()
+    if stored != {"text_key": keys.text_key, "tokens": keys.tokens}:
+        RequestSearch.objects.update_or_create(
+            request=request, defaults={"text_key": keys.text_key, "tokens": keys.tokens}
+        )
+
+
+def rebuild_request_search(*, batch_size: int = 1000) -> int:
+    """Recompute the search keys of every issued request (after a bulk load or a rename of an
+    organisation, or to repair); returns the number written. Reads a batch of requests with their
+    versions and questions in a few queries, through the same functions as `public_changed`."""
+    from disclosures.search import request_search_keys
+    from disclosures.selectors.public import public_base, public_text_parts
+
+    versions = ResponseVersion.objects.annotate(approved=F("publication__approved_at")).order_by("number")
+    requests = (
+        public_base()
+        .select_related("developer", "ministry")
+        .annotate(published_at=F("publication__approved_at"))
+        .prefetch_related("questions", Prefetch("response_versions", queryset=versions, to_attr="submitted"))
+        .order_by("pk")
+    )
+    with transaction.atomic():
+        RequestSearch.objects.all().delete()
+        batch: list[RequestSearch] = []
+        written = 0
+        for request in requests.iterator(chunk_size=batch_size):
+            batch.append(request_search_keys(request, public_text_parts(request, request.submitted)))
+            if len(batch) >= batch_size:
+                RequestSearch.objects.bulk_create(batch)
+                written, batch = written + len(batch), []
+        RequestSearch.objects.bulk_create(batch)
+    return written + len(batch)
 
 
 def content_authors(request: DisclosureRequest) -> set[int]:

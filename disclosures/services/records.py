@@ -22,10 +22,8 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from disclosures.models import AuditEvent, Record, RecordJob, RecordKind, Variant
-from disclosures.records.errors import TRANSIENT_ERRORS
 from disclosures.records.integrity import verified_copy
 from disclosures.records.render import RenderedPDF, answer_blocks, render_pdf
-from disclosures.records.signing import extend_archive_timestamp, latest_timestamp_expiry, sign_pdf, signing_key
 from disclosures.services.audit import record_event
 from disclosures.services.log import enqueue_log_entry
 from disclosures.states import MINISTRY, PUBLIC_MESSAGE_ACTIONS, Action, stays_in_ministry
@@ -54,6 +52,33 @@ KIND_TITLES = {
 
 class RecordNotReady(Exception):
     """What the record is about cannot be found; not transient, so the job fails with this message."""
+
+
+# pyHanko (with its HTTP clients) is loaded by the processes that sign, the record workers, not by every
+# web process that imports this module to schedule or retry a job: tens of megabytes each. Module-level
+# names, so the tests can replace them.
+def signing_key():
+    from disclosures.records.signing import signing_key
+
+    return signing_key()
+
+
+def sign_pdf(pdf: bytes, **options) -> bytes:
+    from disclosures.records.signing import sign_pdf
+
+    return sign_pdf(pdf, **options)
+
+
+def latest_timestamp_expiry(pdf: bytes):
+    from disclosures.records.signing import latest_timestamp_expiry
+
+    return latest_timestamp_expiry(pdf)
+
+
+def extend_archive_timestamp(pdf: bytes, **options) -> bytes:
+    from disclosures.records.signing import extend_archive_timestamp
+
+    return extend_archive_timestamp(pdf, **options)
 
 
 def _enqueue(job_ids: list[int]) -> None:
@@ -183,6 +208,8 @@ def run_record_job(job_id: int) -> Record | None:
     Transient errors hand the job back and propagate (the task retries with backoff); anything else
     marks the job failed with the error kept, for an official to retry.
     """
+    from disclosures.records.errors import TRANSIENT_ERRORS  # pyHanko's, see `sign_pdf`
+
     job = claim_job(job_id)
     if job is None:
         return None

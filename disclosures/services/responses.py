@@ -350,7 +350,7 @@ def _carry_ids(rows, current) -> object:
     return result
 
 
-def _keep_row_ids(value, current) -> object:
+def keep_row_ids(value, current) -> object:
     """Imported rows without a row id take the id of the draft's row at the same position.
 
     A spreadsheet or another tool's document carries no ids; matching by position keeps a claim made
@@ -399,7 +399,7 @@ def _merge(request: DisclosureRequest, document: dict) -> dict:
         if key == "questions" and isinstance(value, dict):
             merged["questions"] = {**merged.get("questions", {}), **value}
         elif key not in ("schema", "schema_version", "attachments"):
-            merged[key] = _keep_row_ids(value, merged.get(key))
+            merged[key] = keep_row_ids(value, merged.get(key))
     return merged
 
 

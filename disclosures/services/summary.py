@@ -193,9 +193,10 @@ TALLY_COLUMNS = {"answer_days": "days", "declined_month": "month"}
 
 @transaction.atomic
 def rebuild_figures(*, batch_size: int = 5000) -> int:
-    """Recompute every summary row and stored index column from the requests; returns the number of
-    requests counted."""
+    """Recompute every summary row, stored index column, search key of the index and stored visibility of
+    a declared source from the requests; returns the number of requests counted."""
     from disclosures.selectors.public import computed_index_values
+    from disclosures.services.publication import rebuild_request_search, refresh_source_visibility
 
     for model in (RequestFigures, RequestTally, ModelTally, DueTally, AnswerTally, DeclineTally):
         model.objects.all().delete()
@@ -218,6 +219,8 @@ def rebuild_figures(*, batch_size: int = 5000) -> int:
             [model(**{TALLY_COLUMNS.get(f, f): g[f] for f in fields}, count=g["n"]) for g in groups],
             batch_size=batch_size,
         )
+    rebuild_request_search()
+    refresh_source_visibility()
     return total
 
 

@@ -8,8 +8,6 @@ Recovery codes are django-otp static tokens: each works once.
 import base64
 from base64 import b32encode
 
-import qrcode
-import qrcode.image.svg
 from django.db import transaction
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
@@ -53,6 +51,10 @@ def secret_for_display(device: TOTPDevice) -> str:
 
 def qr_code_data_uri(device: TOTPDevice) -> str:
     """An SVG QR code of the otpauth:// URL, as a data: URI (the CSP allows img-src data:)."""
+    # Imported here: qrcode brings Pillow and lxml, which no other page of a web process needs.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     svg = image.to_string(encoding="unicode")
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

@@ -84,10 +84,10 @@ def test_a_developer_answers_section_by_section_imports_sources_and_reviews(page
     assert errors == []
 
 
-def test_the_workspace_saves_without_javascript(browser, live_server):
+def test_the_workspace_saves_without_javascript(browser, served):
     request = DisclosureRequestFactory(state=State.ACKNOWLEDGED, sections=SECTIONS)
     responder = member(Role.RESPONDER, request.developer)
-    context = browser.new_context(base_url=live_server.url, locale="ja-JP", java_script_enabled=False)
+    context = browser.new_context(base_url=served, locale="ja-JP", java_script_enabled=False)
     try:
         page = context.new_page()
         sign_in(page, responder)

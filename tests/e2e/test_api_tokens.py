@@ -16,18 +16,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def call_api(base_url: str, secret: str) -> tuple[int, dict]:
-    request = urllib.request.Request(  # noqa: S310 (the test's own live server)
+    request = urllib.request.Request(  # noqa: S310 (the tests' own production run)
         f"{base_url}/api/v1/developer/requests/",
         headers={"Authorization": f"Bearer {secret}", "Accept-Language": "ja"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (the test's own live server)
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (the tests' own production run)
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
 
 
-def test_a_submitter_makes_uses_and_revokes_an_api_token(page, live_server, axe_check):
+def test_a_submitter_makes_uses_and_revokes_an_api_token(page, served, axe_check):
     developer = DeveloperFactory(name_ja="クモラボ株式会社", name_en="Kumo Labs K.K.")
     submitter = member(Role.SUBMITTER, developer)
     device = TOTPDevice.objects.create(user=submitter, name="phone", confirmed=True)
@@ -49,7 +49,7 @@ def test_a_submitter_makes_uses_and_revokes_an_api_token(page, live_server, axe_
     assert page.locator("h1").inner_text() == "新しいAPIトークン"
     axe_check(page)
 
-    status, body = call_api(live_server.url, secret)
+    status, body = call_api(served, secret)
     assert status == 200
     assert [row["reference"] for row in body["results"]] == [request.reference]
 
@@ -63,7 +63,7 @@ def test_a_submitter_makes_uses_and_revokes_an_api_token(page, live_server, axe_
     row.locator("button", has_text="失効させる").click()
     page.wait_for_url("**/account/tokens/")
     assert "失効" in page.locator("tbody tr", has_text="社内コンプライアンスシステム").inner_text()
-    status, body = call_api(live_server.url, secret)
+    status, body = call_api(served, secret)
     assert status == 401
     assert body["type"] == "urn:article16:problem:authentication-failed"
     assert body["detail"] == "APIトークンは失効しています。"

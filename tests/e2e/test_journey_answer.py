@@ -13,7 +13,7 @@ from disclosures.models.response import Tier
 from disclosures.states import State
 from portal.accounts.models import Role
 from tests.e2e.journey import act, exactly, fact, flash, follow, look, shot, sign_in, t, two_factor_device
-from tests.e2e.worlds import World, off_the_event_loop
+from tests.e2e.worlds import World
 from tests.factories import member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -46,7 +46,7 @@ def test_a_developer_answers_every_section_claims_a_secret_attaches_a_file_and_s
 ):
     world = World()
     sections = [Section.SOURCES, Section.OUTPUT_FILTERS, Section.TAKEDOWN]
-    request = off_the_event_loop(lambda: world.issued(sections=sections, questions=(QUESTION,)))
+    request = world.issued(sections=sections, questions=(QUESTION,))
     outsider = member(Role.SUBMITTER)
 
     sign_in(page, world.submitter, device=two_factor_device(world.submitter))

@@ -10,7 +10,7 @@ from disclosures.models.response import ConfidentialityDecision
 from disclosures.states import State
 from portal.accounts.models import Role
 from tests.e2e.journey import act, fact, flash, follow, look, sign_in, t, two_factor_device
-from tests.e2e.worlds import SECRET_REASON, World, off_the_event_loop
+from tests.e2e.worlds import SECRET_REASON, World
 from tests.factories import member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ POINTS = "出所2のライセンス期間を明記してください。"
 
 def test_clarification_resubmission_acceptance_and_the_claim_decided(page, new_page, axe_check):
     world = World()
-    request = off_the_event_loop(world.submitted)
+    request = world.submitted()
     outsider = member(Role.SUBMITTER)
 
     # The official reviews version 1 and asks for clarification.

@@ -1,11 +1,7 @@
-"""Data the journeys start from, made through the portal's own services (so records are rendered and logged)."""
+"""Data the journeys start from, made through the portal's own services; the production run's workers render
+and log the records, and `wait_for_the_workers` waits for them."""
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-
-from django.db import connections
-
-from disclosures.models import DisclosureRequest
+from disclosures.models import DisclosureRequest, OutboxMail, PendingLogEntry, RecordJob
 from disclosures.models.request import Question
 from disclosures.services import requests as lifecycle
 from disclosures.services.publication import approve_publication
@@ -13,23 +9,31 @@ from disclosures.services.responses import save_draft
 from portal.accounts.models import Role
 from tests.answers_data import give_complete_draft
 from tests.factories import DeveloperFactory, DisclosureRequestFactory, MinistryFactory, member
+from tests.production import wait_for
+
+UNFINISHED_JOBS = (RecordJob.Status.PENDING, RecordJob.Status.RUNNING)
 
 
-def off_the_event_loop[T](make: Callable[[], T]) -> T:
-    """Run `make` in a thread of its own and return what it made.
+def wait_for_the_workers(request: DisclosureRequest | None = None, *, timeout: float = 90) -> None:
+    """Wait until the production run's workers have done what was queued: every record job (of `request`)
+    finished, every public record sequenced into the log, every transition mail sent.
 
-    Playwright's sync API runs an asyncio loop in the test's thread, and pyHanko signs records with
-    `asyncio.run()`, which refuses to start inside a running loop; the live server's thread has none.
+    Records are rendered by the `pdf` worker, not in the test: a test that reads a request's records waits
+    for them here, and fails if one of them failed.
     """
+    jobs = RecordJob.objects.filter(request=request) if request is not None else RecordJob.objects.all()
 
-    def run() -> T:
-        try:
-            return make()
-        finally:
-            connections.close_all()
+    def idle() -> bool:
+        return not (
+            jobs.filter(status__in=UNFINISHED_JOBS).exists()
+            or PendingLogEntry.objects.exists()
+            or OutboxMail.objects.filter(status__in=[OutboxMail.Status.PENDING, OutboxMail.Status.SENDING]).exists()
+        )
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
+    wait_for(idle, timeout=timeout)
+    if request is not None:
+        failed = list(jobs.filter(status=RecordJob.Status.FAILED).values_list("kind", "error"))
+        assert not failed, f"Record jobs of {request.reference} failed: {failed}"
 
 
 # Names the journeys look for: one public source with a Japanese name, one claimed trade secret.

@@ -11,11 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from portal.celery import app as celery_app
 
-ROOT = Path(__file__).resolve().parents[2]
+# Shared with the browser tests' production run; the integration tests import them from here.
+from tests.production import ROOT as ROOT
+from tests.production import wait_for as wait_for
+from tests.production import worker_environment as worker_environment
 
 
 def pytest_collection_modifyitems(config, items):
@@ -30,25 +32,6 @@ def _require_integration_environment():
     raise RuntimeError(
         "Integration tests need PORTAL_INTEGRATION=1, DATABASE_URL and REDIS_URL: run make test-integration."
     )
-
-
-def worker_environment(**overrides: str) -> dict[str, str]:
-    """The environment of a worker process that shares this test run's database, files and mail folder."""
-    database = settings.DATABASES["default"]
-    url = (
-        f"postgres://{database['USER'] or 'postgres'}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
-    )
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.test_settings",
-        "PORTAL_INTEGRATION": "1",
-        "DATABASE_URL": url,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "EMAIL_BACKEND": settings.MAILERS["default"]["BACKEND"],
-        "EMAIL_FILE_PATH": settings.MAILERS["default"].get("OPTIONS", {}).get("file_path", ""),
-        "DATA_DIR": str(settings.DATA_DIR),
-        **overrides,
-    }
 
 
 def start_worker(name: str, env: dict[str, str], log_path: Path) -> subprocess.Popen:
@@ -118,14 +101,3 @@ def task_succeeded(log_path: Path, task_id: str) -> bool:
         if isinstance(entry, dict) and entry.get("task_id") == task_id and entry.get("state") == "SUCCESS":
             return True
     return False
-
-
-def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2):
-    """Poll until `predicate()` is truthy; return its value or fail with a clear message."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"Condition not met within {timeout} s")

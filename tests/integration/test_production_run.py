@@ -5,33 +5,18 @@ SIGTERM stops every process cleanly."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 
 import pytest
 
-from tests.integration.conftest import ROOT, wait_for, worker_environment
+from tests.production import ROOT, free_port, get_json, wait_for, worker_environment
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def _get(url: str) -> tuple[int, dict] | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own http://127.0.0.1 URL
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-    except OSError:
-        return None
-
-
 def test_the_production_run_serves_reports_ready_and_shuts_down_gracefully(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = worker_environment(
         GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1", GUNICORN_THREADS="2",
         CELERY_WORKER_CONCURRENCY="1", PDF_WORKER_CONCURRENCY="1", WORKER_SHUTDOWN_TIMEOUT="2",
@@ -43,10 +28,10 @@ def test_the_production_run_serves_reports_ready_and_shuts_down_gracefully(tmp_p
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_for(lambda: _get(base + "/healthz"), timeout=60) == (200, {"status": "ok"})
+        assert wait_for(lambda: get_json(base + "/healthz"), timeout=60) == (200, {"status": "ok"})
 
         def ready():
-            answer = _get(base + "/readyz")
+            answer = get_json(base + "/readyz")
             return answer if answer and answer[1]["status"] == "ok" else None
 
         status, report = wait_for(ready, timeout=60, interval=0.5)

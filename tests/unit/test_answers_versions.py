@@ -2,10 +2,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from disclosures.deadlines import today_in_japan
 from disclosures.models import DeclaredSource, ResponseVersion
-from disclosures.selectors.answers import changed_paths, public_answers, public_declared_sources
+from disclosures.selectors.answers import changed_paths, compare_documents, public_answers, public_declared_sources
 from disclosures.services import requests as lifecycle
 from disclosures.services.responses import IncompleteAnswer, decide_claim, save_draft
 from tests.answers_data import give_complete_draft
@@ -80,6 +81,23 @@ def test_a_clarification_round_makes_a_new_version_and_the_diff_shows_exactly_th
     second = request.response_versions.get(number=2)
     assert request.events.filter(action="resubmit").get().data == {"version": 2}
     assert changed_paths(submitted, second) == {"provider.legal_name", "sources/0.top_domains"}
+
+
+def test_the_diff_shows_answers_as_the_reader_reads_them_not_as_stored_codes(submitted):
+    old = submitted.answers
+    new = {
+        **old,
+        "sources": [{**old["sources"][0], "consent_basis": "none", "tier": "trade_secret"}],
+        "governance": {**old["governance"], "attestation": False},
+    }
+    with translation.override("en"):
+        rows = {row.path: row for row in compare_documents(old, new) if row.changed}
+    assert (rows["sources/0.consent_basis"].old, rows["sources/0.consent_basis"].new) == ("Opt-out honoured", "None")
+    assert rows["sources/0.tier"].new == "Trade secret"
+    assert (rows["governance.attestation"].old, rows["governance.attestation"].new) == ("Yes", "No")
+    with translation.override("ja"):
+        (consent,) = [row for row in compare_documents(old, new) if row.path == "sources/0.consent_basis"]
+    assert consent.old == "オプトアウトを尊重"
 
 
 def test_public_answers_hold_back_every_undecided_or_accepted_claim(submitted, supervisor):

@@ -3,6 +3,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -304,8 +305,22 @@ def test_the_supervisor_decides_claims_and_the_official_comments_per_answer_in_a
     assert response.status_code == 302
     event = issued_request.events.get(action="request_clarification")
     assert event.data == {"version": 1, "comments": {"sources/0": "Which crawler?"}}
-    page = client_for(submitter).get(url("developer:answers", issued_request), follow=True).content.decode()
-    assert "Which crawler?" in page and "Licence is public" in page
+    developer = client_for(submitter)
+    developer.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # Each note shows where the answer is edited, named as the form names it, and nowhere else.
+    sources = developer.get(section(issued_request, "sources")).content.decode()
+    notes = sources[sources.index('id="ministry-notes"') :]
+    assert "<strong>Source 1</strong> – Comment: Which crawler?" in notes
+    assert "<strong>Source 2</strong> – Confidentiality claim rejected: Licence is public" in notes
+    assert "Justify these claims in your next version" in notes
+    provider = developer.get(section(issued_request, "provider")).content.decode()
+    assert "Which crawler?" not in provider and "Licence is public" not in provider
+    menu = provider[provider.index('class="section-menu"') :]
+    sources_entry = menu[menu.index(f'href="{section(issued_request, "sources")}"') :]
+    assert sources_entry.index("2 notes from the ministry") < sources_entry.index("</li>")
+    review = developer.get(url("developer:answer_review", issued_request)).content.decode()
+    listed = review[review.index('id="ministry-notes"') :]
+    assert f'<a href="{section(issued_request, "sources")}">Sources – Source 1</a>: Comment: Which crawler?' in listed
 
 
 def test_an_exported_draft_imports_into_another_draft_with_the_same_answers(issued_request, responder, ministry):

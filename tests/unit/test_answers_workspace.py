@@ -88,6 +88,13 @@ def test_every_requested_section_has_its_page_and_a_menu_entry(issued_request, r
     assert client_for(responder).get(section(issued_request, "q2")).status_code == 404
 
 
+def test_the_section_scripts_carry_the_responses_csp_nonce(issued_request, responder):
+    response = client_for(responder).get(section(issued_request, "sources"))
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    for script in ("autosave.js", "answers.js"):
+        assert f'src="/static/js/{script}" nonce="{nonce}"' in response.text
+
+
 def menu_status(page: str, request, key: str) -> str:
     match = re.search(
         re.escape(f'href="{section(request, key)}"') + r'.*?class="section-status[^"]*"[^>]*>([^<]*)<', page, re.S

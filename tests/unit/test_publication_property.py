@@ -15,8 +15,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from disclosures.models import Publication, ResponseVersion
+from disclosures.models import DeclaredSource, Publication, ResponseVersion
 from disclosures.selectors.answers import claims
+from disclosures.selectors.public import source_visibility_rule
 from disclosures.services.publication import approve_publication, public_changed
 from disclosures.services.responses import decide_claim, declare_sources
 from portal.accounts.models import Role
@@ -100,6 +101,9 @@ def test_no_public_surface_shows_an_answer_whose_latest_claim_is_not_public(clie
             decide_claim(version=version, answer_path=claim.path, decision=decision, reason="no", by=supervisor)
         if plan["approve"]:
             approve_publication(request=request, by=supervisor)
+        # The public surfaces read the stored flag; after every step it is what the rule computes.
+        stored = DeclaredSource.objects.filter(request=request, publicly_visible=True).values_list("pk", flat=True)
+        assert set(stored) == set(source_visibility_rule().filter(request=request).values_list("pk", flat=True))
 
     shown = _surfaces(client, request, tag)
 

@@ -18,11 +18,12 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-from disclosures.models import LogEntry, Record
+from disclosures.models import LogEntry, Record, RecordJob
+from disclosures.records.errors import RevocationDataUnavailable
 from disclosures.records.integrity import stored_file_problems, verified_copy
 from disclosures.records.verify import logged_sha256, verify_pdf
 from disclosures.services.log import integrate_pending_entries
-from disclosures.services.records import renew_record_timestamps
+from disclosures.services.records import renew_record_timestamps, run_record_job
 from disclosures.services.requests import issue_request
 from disclosures.states import State
 from tests.factories import DisclosureRequestFactory
@@ -89,6 +90,23 @@ def test_with_a_timestamp_authority_records_are_b_lta_and_validate_offline_with_
     assert verification.valid, verification.problems
     assert (verification.pades_level, verification.document_timestamps) == ("B-LTA", 1)
     assert record.timestamp_expires_at == SOON
+
+
+def test_a_record_signed_while_the_revocation_responders_are_down_is_handed_back_for_a_retry(
+    pki, ministry, developer, official, django_capture_on_commit_callbacks
+):
+    request = DisclosureRequestFactory(ministry=ministry, developer=developer, drafted_by=official, state=State.DRAFT)
+    with django_capture_on_commit_callbacks(execute=False):
+        issue_request(request=request, by=official)
+    (job,) = RecordJob.objects.filter(request=request)
+    pki.stop()  # the OCSP responder and the CRLs are away (the TSA with them)
+
+    with pytest.raises(RevocationDataUnavailable):
+        run_record_job(job.pk)  # propagates, so the task retries with backoff
+    job.refresh_from_db()
+    assert job.status == RecordJob.Status.PENDING  # not failed: the next try or the sweeper claims it again
+    assert "no revocation information could be found" in job.error
+    assert not Record.objects.filter(request=request).exists()
 
 
 def test_without_a_timestamp_authority_records_stay_b_b(

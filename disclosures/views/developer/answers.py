@@ -101,15 +101,15 @@ def _can_submit(user, disclosure) -> bool:
 
 def _common(request, disclosure, draft) -> dict:
     editable = services.may_edit_answers(request.user, disclosure)
+    notes = selectors.ministry_notes(disclosure)
     return {
         "disclosure": disclosure,
         "draft": draft,
         "saved_at": _saved_at(draft),
         "editable": editable,
         "can_submit": _can_submit(request.user, disclosure),
-        "menu": workspace.menu(disclosure, draft),
-        "comments": selectors.clarification_comments(disclosure),
-        "rejected_claims": selectors.rejected_claims(disclosure),
+        "menu": workspace.menu(disclosure, draft, notes),
+        "notes": notes,
         "versions": selectors.versions_of(disclosure),
     }
 
@@ -139,6 +139,8 @@ def _render_section(request, disclosure, draft, key, forms, *, revision, status=
         "row_offset": max(row_page.page.start_index() - 1, 0) if row_page is not None else 0,
         **extra,
     }
+    context["section_notes"] = [note for note in context["notes"] if note.section == key]
+    context["section_has_rejected_claims"] = any(note.rejected_claim for note in context["section_notes"])
     if context["editable"]:
         context["stash_ticket"] = services.stash_ticket(user=request.user, request=disclosure)
     if key == workspace.ATTACHMENTS:
@@ -408,6 +410,15 @@ def _render_review(request, disclosure, draft, problems, status=200):
         ],
         "import_form": ImportForm(initial={"revision": draft.revision}),
     }
+    context["noted"] = [
+        {
+            "note": note,
+            "section": titles.get(note.section, note.section),
+            "url": workspace.section_url(disclosure, note.section),
+        }
+        for note in context["notes"]
+        if note.section in titles
+    ]
     return render(request, "developer/answer_review.html", context, status=status)
 
 

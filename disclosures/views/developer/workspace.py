@@ -6,6 +6,8 @@ the section each problem's pointer names.
 """
 
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -20,6 +22,7 @@ from disclosures import spreadsheets
 from disclosures.answer.guards import is_valid_text
 from disclosures.forms import answers as answer_forms
 from disclosures.models import DisclosureRequest, ResponseDraft
+from disclosures.selectors.answers import MinistryNote
 
 ATTACHMENTS = "attachments"
 # A page of sources posts about 30 fields a row: 25 rows and a few blank ones stay well below Django's
@@ -34,6 +37,11 @@ class MenuItem:
     title: str
     url: str
     missing: int | None  # None for a section without submission rules (the attachments)
+    notes: int = 0  # the ministry's comments and rejected claims on this section's answers
+
+    @property
+    def notes_label(self) -> str:
+        return ngettext("%(n)s note from the ministry", "%(n)s notes from the ministry", self.notes) % {"n": self.notes}
 
     @property
     def status(self) -> str:
@@ -75,10 +83,17 @@ def submission_problems(disclosure: DisclosureRequest, draft: ResponseDraft) -> 
     return spreadsheets.validate_document(disclosure, draft.answers, strict=True)[1]
 
 
-def menu(disclosure: DisclosureRequest, draft: ResponseDraft) -> list[MenuItem]:
+def menu(disclosure: DisclosureRequest, draft: ResponseDraft, notes: Iterable[MinistryNote] = ()) -> list[MenuItem]:
     counts = missing_by_section(disclosure, draft)
+    noted = Counter(note.section for note in notes)
     return [
-        MenuItem(key, title, section_url(disclosure, key), None if key == ATTACHMENTS else counts.get(key, 0))
+        MenuItem(
+            key,
+            title,
+            section_url(disclosure, key),
+            None if key == ATTACHMENTS else counts.get(key, 0),
+            noted.get(key, 0),
+        )
         for key, title in part_keys(disclosure)
     ]
 

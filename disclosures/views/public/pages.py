@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from concerns.selectors import public_concern_counts, public_concerns_for
 from disclosures.filters import PublicRequestFilter
+from disclosures.search import capped_count
 from disclosures.selectors import public as selectors
 from disclosures.selectors.withheld import withheld_by_version
 from disclosures.views.public import charts
@@ -25,12 +26,62 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: MAX_COUNTED_SOURCES + 1].count()
+        counted = capped_count(self.object_list, MAX_COUNTED_SOURCES + 1)
         self.capped = counted > MAX_COUNTED_SOURCES
         return min(counted, MAX_COUNTED_SOURCES)
 
 
+# A search for a frequent word ("training", in most letters) matches most requests; counting them all
+# costs what reading them all costs, counting up to this many what one page costs.
+MAX_COUNTED_REQUESTS = 1000
+# Filters whose count the summary rows hold (`selectors.public.public_count`).
+TALLIED_FILTERS = {"developer", "state"}
+
+
+class IndexPaginator(Paginator):
+    """Numbered pages of the index whose rows are read by a deferred join (`selectors.public.index_page`),
+    so page 200 costs about what page 1 costs; links and page numbers are Django's.
+
+    `count`: the number of rows when the caller knows it (from the summary rows); with `capped`, at
+    most `MAX_COUNTED_REQUESTS` are counted and `capped` says there are more.
+    """
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, capped: bool = False, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count, self.cap, self.capped = count, capped, False
+
+    @cached_property
+    def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
+        if not self.cap:
+            return self.object_list.count()
+        counted = capped_count(self.object_list, MAX_COUNTED_REQUESTS + 1)
+        self.capped = counted > MAX_COUNTED_REQUESTS
+        return min(counted, MAX_COUNTED_REQUESTS)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(selectors.index_page(self.object_list, bottom, top), number, self)
+
+
 INDEX_PARAMETERS = (*PublicRequestFilter.base_filters, "page")
+
+
+def _index_paginator(filterset: PublicRequestFilter, rows) -> IndexPaginator:
+    """The index's pages, counted from the summary rows when only tallied filters are set, and up to
+    `MAX_COUNTED_REQUESTS` for a search."""
+    used = {n for n, v in filterset.form.cleaned_data.items() if v not in (None, "")} if filterset.is_bound else set()
+    used.discard("sort")
+    if used <= TALLIED_FILTERS:
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        count = selectors.public_count(developer=data.get("developer"), state=data.get("state") or None)
+        return IndexPaginator(rows, PAGE_SIZE, count=count)
+    return IndexPaginator(rows, PAGE_SIZE, capped="q" in used)
 
 
 @throttled("public_page")
@@ -44,7 +95,7 @@ def request_index(request):
             page = Paginator(selectors.public().none(), PAGE_SIZE).get_page(1)
             return {"title": _("Transparency index"), "filter": filterset, "page": page, "status": 400}
         rows = filterset.qs if filterset.is_bound else selectors.public()
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = _index_paginator(filterset, rows).get_page(request.GET.get("page"))
         return {"title": _("Transparency index"), "filter": filterset, "page": page}
 
     return render_public(request, "public/index.html", build, params=INDEX_PARAMETERS)

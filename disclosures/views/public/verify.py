@@ -4,6 +4,8 @@ The upload is read into memory and never written anywhere: a bounded in-memory u
 replaces Django's default ones (which spill large files to a temporary file).
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.shortcuts import render
@@ -11,8 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from disclosures.models import LogEntry, RecordKind
-from disclosures.records.verify import Verification, logged_sha256, verify_pdf
 from disclosures.selectors.log import log_evidence
+
+# pyHanko's validator is imported on the first check: a web process that never checks a PDF never loads it.
+if TYPE_CHECKING:
+    from disclosures.records.verify import Verification
 
 
 class BoundedMemoryUploadHandler(MemoryFileUploadHandler):
@@ -39,7 +44,7 @@ NOT_LOGGED = "not_logged"
 LOGGED = "logged"
 
 
-def outcome(result: Verification, log_entry: LogEntry | None) -> str:
+def outcome(result: "Verification", log_entry: LogEntry | None) -> str:
     """The one conclusion a visitor needs from a check.
 
     A file signed with the portal's key whose signature no longer matches, or that has content after the
@@ -105,6 +110,8 @@ def _verify(request, handler):
             context["error"] = _("Choose a PDF file to check.")
             status = 400
         else:
+            from disclosures.records.verify import logged_sha256, verify_pdf
+
             result = verify_pdf(upload.read())
             context["result"] = result
             evidence = log_evidence(logged_sha256(result), request.POST.get("checkpoint", "")[:4096])
