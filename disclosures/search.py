@@ -38,6 +38,8 @@ from portal.japanese import (
 # Below this many characters a trigram index cannot help; such queries use the word index only.
 MIN_SUBSTRING = 3
 MAX_QUERY_WORDS = 8
+# Longer queries are cut: no name or phrase worth finding is longer, and tokenising costs by the character.
+MAX_QUERY_LENGTH = 200
 MAX_LISTED_MATCHES = 1000
 
 
@@ -178,7 +180,7 @@ def source_match(text: str) -> Q | None:
 
 def matching_sources(sources: QuerySet[DeclaredSource], text: str) -> QuerySet[DeclaredSource]:
     """`sources` narrowed to those matching `text` (all of them for an empty query)."""
-    text = text.strip()[:200]
+    text = text.strip()[:MAX_QUERY_LENGTH]
     if not text:
         return sources
     match = source_match(text)
@@ -225,7 +227,7 @@ def request_match(text: str) -> Q | None:
 
 def matching_requests(requests: QuerySet[DisclosureRequest], text: str) -> QuerySet[DisclosureRequest]:
     """`requests` narrowed to those whose search keys match `text` (all of them for an empty query)."""
-    text = text.strip()[:200]
+    text = text.strip()[:MAX_QUERY_LENGTH]
     if not text:
         return requests
     match = request_match(text)
