@@ -72,6 +72,7 @@ def targets() -> list[tuple[str, str]]:
         ("index search developer fragment", f"{index}?q=Kumo"),
         ("index search reference fragment", f"{index}?q=2026-00123"),
         ("index search sorted by deadline", f"{index}?q=講談社&sort=deadline"),
+        ("index search and developer filter", f"{index}?q=講談社&developer={developer.slug}"),
         ("request page", reverse("public:request_detail", args=[published.request.reference])),
         ("companies", reverse("public:companies")),
         ("companies sort -no_answer", reverse("public:companies") + "?sort=-no_answer"),
@@ -154,6 +155,10 @@ def main() -> int:
     django.setup()
     from django.db import connection
     from django.test import Client
+
+    from portal.wsgi import freeze_loaded_objects
+
+    freeze_loaded_objects()  # as each gunicorn worker does after start-up
 
     from disclosures.models import DeclaredSource, DisclosureRequest
     from portal.accounts.models import Organisation

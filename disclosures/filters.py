@@ -91,8 +91,13 @@ class PublicRequestFilter(django_filters.FilterSet):
         model = DisclosureRequest
         fields: list[str] = []
 
+    # How many public requests the search matches, up to `search.MAX_LISTED_MATCHES + 1`: the index's
+    # count when the search is its only filter (None without a search).
+    search_count: int | None = None
+
     def filter_search(self, queryset, name, value):
-        return search_requests(queryset, value)
+        queryset, self.search_count = search_requests(queryset, value)
+        return queryset
 
     def filter_issued_from(self, queryset, name, value):
         # A range on the column (not a __date transform), so the issued_at index serves it.

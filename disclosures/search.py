@@ -225,18 +225,25 @@ def request_match(text: str) -> Q | None:
     return reduce(operator.or_, conditions) if conditions else None
 
 
-def matching_requests(requests: QuerySet[DisclosureRequest], text: str) -> QuerySet[DisclosureRequest]:
-    """`requests` narrowed to those whose search keys match `text` (all of them for an empty query)."""
+def matching_requests(
+    requests: QuerySet[DisclosureRequest], text: str
+) -> tuple[QuerySet[DisclosureRequest], int | None]:
+    """`requests` narrowed to those whose search keys match `text` (all of them for an empty query), and
+    how many requests match, counted up to `MAX_LISTED_MATCHES + 1` (None for an empty query).
+
+    The count is of every public request that matches, whatever else narrows `requests`: each issued
+    request has one search row and no other request has any (`services.publication._write_search_keys`).
+    """
     text = text.strip()[:MAX_QUERY_LENGTH]
     if not text:
-        return requests
+        return requests, None
     match = request_match(text)
     if match is None:
-        return requests.none()
+        return requests.none(), 0
     matches = RequestSearch.objects.filter(match).values_list("request_id", flat=True)
     # The planner guesses how many rows a word matches, and a word it takes for frequent but that
     # matches a handful would have a page walk the sort's whole index looking for 50. Up to
     # MAX_LISTED_MATCHES the matches are read first (one index lookup) and the page and its count
     # read exactly those rows; more matches than that are frequent enough to be met early in any order.
     found = list(matches[: MAX_LISTED_MATCHES + 1])
-    return requests.filter(pk__in=found if len(found) <= MAX_LISTED_MATCHES else matches)
+    return requests.filter(pk__in=found if len(found) <= MAX_LISTED_MATCHES else matches), len(found)

@@ -23,3 +23,9 @@ max_requests_jitter = max_requests // 10
 control_socket_disable = True
 accesslog = None
 logconfig_dict = gunicorn_logconfig()
+
+
+def post_worker_init(worker) -> None:
+    from portal.wsgi import freeze_loaded_objects
+
+    freeze_loaded_objects()

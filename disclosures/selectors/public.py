@@ -181,8 +181,9 @@ def days(duration: timedelta | None) -> int | None:
     return None if duration is None else max(0, duration.days)
 
 
-def search_requests(requests: QuerySet[DisclosureRequest], text: str) -> QuerySet[DisclosureRequest]:
-    """Search metadata and, for published requests, the public text (letter, questions, public answers).
+def search_requests(requests: QuerySet[DisclosureRequest], text: str) -> tuple[QuerySet[DisclosureRequest], int | None]:
+    """Search metadata and, for published requests, the public text (letter, questions, public answers);
+    with the number of public requests that match, up to `search.MAX_LISTED_MATCHES + 1`.
 
     Reads only the requests' stored search keys (`RequestSearch`, kept by `services.publication`), through
     `disclosures.search`: the query's words (SudachiPy, widths and kana folded, readings) among the

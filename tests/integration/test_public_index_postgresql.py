@@ -74,3 +74,14 @@ def test_the_page_count_is_an_index_only_scan_of_the_public_requests(requests):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     # Every sort index is partial on the public rows: any of them answers the count alone.
     assert "Index Only Scan using request_index_" in plan, plan
+
+
+def test_a_search_for_a_frequent_word_walks_the_sort_index_without_reading_the_requests(requests, monkeypatch):
+    # More matches than the search lists: the page walks the issue-time index, newest first, and looks
+    # up each request's search keys by the id the index carries (migration 0013).
+    monkeypatch.setattr("disclosures.search.MAX_LISTED_MATCHES", 0)
+    rows = PublicRequestFilter({"q": "Alpha"}, queryset=public()).qs
+    assert [r.reference for r in rows] == ["R-OPEN"]
+    plan = _plan(rows.values("reference")[:50])
+    assert "Index Only Scan Backward using request_index_issued" in plan, plan
+    assert "disclosures_requestsearch" in plan, plan

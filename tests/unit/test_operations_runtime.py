@@ -124,3 +124,16 @@ def test_local_files_stay_the_default_and_a_named_bucket_is_private_with_short_s
     assert options["default_acl"] == "private" and options["querystring_auth"] is True
     assert options["querystring_expire"] == 60 and options["file_overwrite"] is False
     assert "access_key" not in options and "secret_key" not in options  # boto3's own chain, never settings
+
+
+def test_each_gunicorn_worker_imports_its_views_and_leaves_them_out_of_the_collectors_walks():
+    script = (
+        "import gc, sys; from portal import gunicorn_conf as c; c.post_worker_init(None); "
+        "print('disclosures.views.public.pages' in sys.modules, gc.get_freeze_count())"
+    )
+    result = run_python("-c", script, env={"DJANGO_SETTINGS_MODULE": "portal.settings"})
+    assert result.returncode == 0, result.stderr
+    imported, frozen = result.stdout.split()
+    # Django, DRF and the portal's views: a full collection no longer walks them on some request.
+    assert imported == "True"
+    assert int(frozen) > 50_000

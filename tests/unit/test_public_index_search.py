@@ -8,9 +8,11 @@ rows an offset would, in the order of each sort, in the same number of queries.
 """
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -106,6 +108,37 @@ def test_a_source_claimed_trade_secret_never_matches(client, db):
     assert found(client, "字幕") == []
     assert found(client, "じまく") == []
     assert "字幕" not in RequestSearch.objects.get(request=request).tokens
+
+
+def _status(client, **params) -> str:
+    clear_page_cache()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("public:index"), params).content.decode()
+    return re.search(r'<p role="status">([^·]*)', body).group(1).strip()
+
+
+def test_a_search_counts_its_public_matches_and_says_when_there_are_more_than_it_counts(client, db, monkeypatch):
+    monkeypatch.setattr("disclosures.search.MAX_LISTED_MATCHES", 3)
+    monkeypatch.setattr("disclosures.views.public.pages.MAX_COUNTED_REQUESTS", 3)
+    kumo = DeveloperFactory(name_en="Kumo Labs K.K.")
+    matching = [_published_with_source("講談社の作品を学習に使用", developer=kumo) for _ in range(2)]
+    secret = issued(developer=kumo)
+    version(secret, {"sources": [{"name": "講談社の原画", "tier": "trade_secret", "reason": "Contract."}]})
+    publish(secret)
+    issued(model_name="Other")
+
+    # Counted by the search itself (no count query), never counting the request whose match is withheld.
+    assert _status(client, q="講談社") == "2 requests"
+    assert found(client, "講談社") == sorted(r.reference for r in matching)
+
+    matching.append(_published_with_source("講談社", developer=kumo))
+    assert _status(client, q="講談社") == "3 requests"
+    other = _published_with_source("講談社")
+    assert _status(client, q="講談社").startswith("More than 3 requests")
+    # Another filter narrows what the search found: counted again, within the filter.
+    assert _status(client, q="講談社", developer=kumo.slug) == "3 requests"
+    assert other.reference not in found(client, "講談社", developer=kumo.slug)
+    assert _status(client, q="zzqqxx") == "0 requests"
 
 
 def _answers_with_source(request, name):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from concerns.selectors import public_concern_counts, public_concerns_for
 from disclosures.filters import PublicRequestFilter
-from disclosures.search import capped_count
+from disclosures.search import MAX_LISTED_MATCHES, capped_count
 from disclosures.selectors import public as selectors
 from disclosures.selectors.withheld import withheld_by_version
 from disclosures.views.public import charts
@@ -32,8 +32,9 @@ class CappedPaginator(Paginator):
 
 
 # A search for a frequent word ("training", in most letters) matches most requests; counting them all
-# costs what reading them all costs, counting up to this many what one page costs.
-MAX_COUNTED_REQUESTS = 1000
+# costs what reading them all costs, counting up to this many what one page costs. As many as the search
+# lists before it reads the page, so a search alone is counted by the time its page is read.
+MAX_COUNTED_REQUESTS = MAX_LISTED_MATCHES
 # Filters whose count the summary rows hold (`selectors.public.public_count`).
 TALLIED_FILTERS = {"developer", "state"}
 
@@ -42,21 +43,21 @@ class IndexPaginator(Paginator):
     """Numbered pages of the index whose rows are read by a deferred join (`selectors.public.index_page`),
     so page 200 costs about what page 1 costs; links and page numbers are Django's.
 
-    `count`: the number of rows when the caller knows it (from the summary rows); with `capped`, at
-    most `MAX_COUNTED_REQUESTS` are counted and `capped` says there are more.
+    `count`: the number of rows when the caller knows it (from the summary rows, or the search's own
+    count); with `cap`, at most `MAX_COUNTED_REQUESTS` are shown as counted and `capped` says there are more.
     """
 
-    def __init__(self, object_list, per_page, *, count: int | None = None, capped: bool = False, **kwargs):
+    def __init__(self, object_list, per_page, *, count: int | None = None, cap: bool = False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.known_count, self.cap, self.capped = count, capped, False
+        self.known_count, self.cap, self.capped = count, cap, False
 
     @cached_property
     def count(self) -> int:
-        if self.known_count is not None:
-            return self.known_count
         if not self.cap:
-            return self.object_list.count()
-        counted = capped_count(self.object_list, MAX_COUNTED_REQUESTS + 1)
+            return self.object_list.count() if self.known_count is None else self.known_count
+        counted = self.known_count
+        if counted is None:
+            counted = capped_count(self.object_list, MAX_COUNTED_REQUESTS + 1)
         self.capped = counted > MAX_COUNTED_REQUESTS
         return min(counted, MAX_COUNTED_REQUESTS)
 
@@ -73,15 +74,17 @@ INDEX_PARAMETERS = (*PublicRequestFilter.base_filters, "page")
 
 
 def _index_paginator(filterset: PublicRequestFilter, rows) -> IndexPaginator:
-    """The index's pages, counted from the summary rows when only tallied filters are set, and up to
-    `MAX_COUNTED_REQUESTS` for a search."""
+    """The index's pages, counted from the summary rows when only tallied filters are set, by the search
+    itself when it is the only filter, and up to `MAX_COUNTED_REQUESTS` for a search with other filters."""
     used = {n for n, v in filterset.form.cleaned_data.items() if v not in (None, "")} if filterset.is_bound else set()
     used.discard("sort")
     if used <= TALLIED_FILTERS:
         data = filterset.form.cleaned_data if filterset.is_bound else {}
         count = selectors.public_count(developer=data.get("developer"), state=data.get("state") or None)
         return IndexPaginator(rows, PAGE_SIZE, count=count)
-    return IndexPaginator(rows, PAGE_SIZE, capped="q" in used)
+    if used == {"q"}:
+        return IndexPaginator(rows, PAGE_SIZE, count=filterset.search_count, cap=True)
+    return IndexPaginator(rows, PAGE_SIZE, cap="q" in used)
 
 
 @throttled("public_page")
