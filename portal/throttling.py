@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework import throttling
 
 from portal.accounts.net import client_ip
+from portal.cache import count_in_window
 
 
 class _ClientAddress:
@@ -28,7 +29,13 @@ class UserRateThrottle(_ClientAddress, throttling.UserRateThrottle):
 
 
 class AddressRateThrottle(_ClientAddress, throttling.SimpleRateThrottle):
-    """Every visitor of a page, per address, at the rate of `scope`."""
+    """Every visitor of a page, per address, at the rate of `scope`: a counter per address and period of
+    the rate (a minute), which costs one cache round trip where DRF's history of times costs two.
+
+    Served from cache, a page costs about a millisecond, and the throttle's round trips were half of it.
+    A fixed period lets an address make up to twice the rate across the turn of a minute; that is no
+    burden on pages this cheap, and the limit still holds per address, minute after minute.
+    """
 
     def __init__(self, scope: str):
         self.scope = scope
@@ -36,6 +43,16 @@ class AddressRateThrottle(_ClientAddress, throttling.SimpleRateThrottle):
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view=None) -> bool:
+        now = self.timer()
+        period = int(now // self.duration)
+        self.retry_after = (period + 1) * self.duration - now
+        key = f"{self.get_cache_key(request, view)}_{period}"
+        return count_in_window(key, self.duration) <= self.num_requests
+
+    def wait(self) -> float:
+        return self.retry_after
 
 
 def throttled(scope: str):
@@ -45,8 +62,8 @@ def throttled(scope: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             throttle = AddressRateThrottle(scope)
-            if not throttle.allow_request(request, None):
-                seconds = max(1, math.ceil(throttle.wait() or 1))
+            if not throttle.allow_request(request):
+                seconds = max(1, math.ceil(throttle.wait()))
                 response = HttpResponse(
                     _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": seconds},
                     status=429,

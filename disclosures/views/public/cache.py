@@ -1,10 +1,10 @@
-"""Per-view cache of public pages, keyed by the path, the parameters the page reads, the language and the
-public data version.
+"""Per-view cache of public pages, keyed by the path, the parameters the page reads and the language, each
+entry holding the public data version it was built at.
 
-Only the page body is cached: the layout around it (navigation, the language form with its CSRF token)
-is rendered for each visitor. Every state change bumps the version (services.publication), so a cached
-body is never older than the data it shows. Parameters a page does not read are dropped before the page
-is built, so junk in the query string neither creates cache entries nor reaches the page.
+The body is cached for every visitor, and the whole page for anonymous ones (see `render_public`). Every
+state change bumps the version (services.publication), and an entry of another version is built again, so
+a cached page is never older than the data it shows. Parameters a page does not read are dropped before
+the page is built, so junk in the query string neither creates cache entries nor reaches the page.
 """
 
 import hashlib
@@ -37,9 +37,17 @@ def known_parameters(query: QueryDict, params: Iterable[str]) -> QueryDict:
 
 
 def page_cache_key(request) -> str:
-    version = cache.get(PUBLIC_VERSION_KEY, 0)
     url = hashlib.sha256(f"{request.path}?{request.GET.urlencode()}".encode()).hexdigest()
-    return f"public-page:{version}:{get_language()}:{url}"
+    return f"public-page:{get_language()}:{url}"
+
+
+def _cached_page(key: str) -> tuple[dict | None, int]:
+    """The entry under `key` if it was built at the current data version, and that version: one round trip
+    to the cache for both (a visitor's page is served in two, the throttle's and this one)."""
+    found = cache.get_many([PUBLIC_VERSION_KEY, key])
+    version = found.get(PUBLIC_VERSION_KEY, 0)
+    page = found.get(key)
+    return (page if page is not None and page.get("version") == version else None), version
 
 
 # Stand-ins for what differs between anonymous visitors of the same page: the layout's CSRF token (its
@@ -71,28 +79,38 @@ def render_public(request, template: str, build: Callable[[], dict], *, params: 
 
     `params` names the query parameters the page reads; the others are dropped before `build` runs.
 
-    Anonymous visitors (most of them) see the same layout, so the entry also keeps the whole page as the
+    Anonymous visitors (most of them) see the same layout, so a second entry keeps the whole page as the
     first of them got it, with stand-ins for their CSRF token and address: serving it is two replacements
     instead of rendering the layout (which cost four times what every middleware together costs). Signed-in
     visitors and anyone with a message to read get the layout rendered for them around the cached body.
+    Served from cache, a page costs two round trips to the cache: the throttle's counter, then the data
+    version with the entry.
     """
     request.GET = known_parameters(request.GET, params)
-    key = page_cache_key(request)
-    page = cache.get(key)
     anonymous = _anonymous_without_messages(request)
+    key = page_cache_key(request)
+    # Two entries per page: the whole page for anonymous visitors, the body for the others; each visitor
+    # reads only the one they are served from.
+    page, version = _cached_page(f"{key}:anonymous" if anonymous else key)
     if page is None:
         context = build()
-        page = {
+        body = {
+            # The version read before the page was built: a change committed meanwhile bumped it, so
+            # this entry is stale to the next reader and built again.
+            "version": version,
             "title": str(context.get("title", "")),
             "body": render_to_string(template, context, request=request),
             # A page may refuse its parameters (400, with the form's errors); the refusal is cached too.
             "status": context.get("status", status),
         }
+        entries = {key: body}
+        page = body
         if anonymous:
-            layout = {**page, "csrf_token": _TOKEN, "request": _PathStandIn(request)}
-            page["anonymous_html"] = render_to_string("public/page.html", layout, request=request)
-        cache.set(key, page, PUBLIC_PAGE_TIMEOUT)
-    if anonymous and "anonymous_html" in page:
-        html = page["anonymous_html"].replace(_TOKEN, get_token(request))
+            layout = {**body, "csrf_token": _TOKEN, "request": _PathStandIn(request)}
+            html = render_to_string("public/page.html", layout, request=request)
+            page = entries[f"{key}:anonymous"] = {"version": version, "html": html, "status": body["status"]}
+        cache.set_many(entries, PUBLIC_PAGE_TIMEOUT)
+    if anonymous:
+        html = page["html"].replace(_TOKEN, get_token(request))
         return HttpResponse(html.replace(_PATH, escape(request.get_full_path())), status=page["status"])
     return render(request, "public/page.html", {k: page[k] for k in ("title", "body")}, status=page["status"])
