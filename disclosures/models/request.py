@@ -52,6 +52,9 @@ INDEX_SORTS = (
     ("index_days_open", "request_index_days_open"),
 )
 
+# The rows the public sees (issued, never a draft): the condition of the index's partial indexes.
+PUBLIC_ROWS = models.Q(issued_at__isnull=False) & ~models.Q(state="draft")
+
 
 class DisclosureRequest(models.Model):
     """A technical-explanation request from a ministry to one AI developer organisation."""
@@ -120,7 +123,7 @@ class DisclosureRequest(models.Model):
                     fields=[column, "reference"],
                     include=["id"],
                     name=name,
-                    condition=models.Q(issued_at__isnull=False) & ~models.Q(state="draft"),
+                    condition=PUBLIC_ROWS,
                 )
                 for column, name in INDEX_SORTS
             ),
@@ -130,7 +133,7 @@ class DisclosureRequest(models.Model):
                 fields=["developer", "issued_at", "reference"],
                 include=["id"],
                 name="request_index_developer_issued",
-                condition=models.Q(issued_at__isnull=False) & ~models.Q(state="draft"),
+                condition=PUBLIC_ROWS,
             ),
         ]
         constraints = [
